@@ -1,0 +1,85 @@
+import jwt from 'jsonwebtoken';
+import { forbidden, unauthenticated } from './errors';
+
+export type Role = 'CUSTOMER' | 'ADMIN';
+
+/** Who is calling, as proven by a verified token. `null` means anonymous. */
+export interface Viewer {
+  userId: string;
+  role: Role;
+  /** Token expiry, seconds since the epoch. */
+  expiresAt: number;
+}
+
+interface TokenClaims {
+  sub: string;
+  role: Role;
+  exp: number;
+}
+
+const ISSUER = 'marketplace-graph';
+const ALGORITHM = 'HS256';
+
+export interface TokenSigner {
+  sign(user: { id: string; role: Role }): string;
+}
+
+export function createTokenSigner(secret: string, expiresIn: string): TokenSigner {
+  return {
+    sign: (user) =>
+      jwt.sign({ role: user.role }, secret, {
+        subject: user.id,
+        issuer: ISSUER,
+        algorithm: ALGORITHM,
+        expiresIn: expiresIn as jwt.SignOptions['expiresIn'],
+      }),
+  };
+}
+
+/** Extracts the bearer token from an `Authorization` header value. */
+export function bearerToken(header: string | undefined | null): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
+  return match[1];
+}
+
+/**
+ * Verifies a token. No token → anonymous (`null`); a present but invalid or expired token is an
+ * error, so a client with a stale session learns it instead of silently seeing anonymous data.
+ */
+export function verifyToken(token: string | null, secret: string): Viewer | null {
+  if (token === null) return null;
+  let claims: TokenClaims;
+  try {
+    claims = jwt.verify(token, secret, { issuer: ISSUER, algorithms: [ALGORITHM] }) as TokenClaims;
+  } catch (error) {
+    const expired = error instanceof jwt.TokenExpiredError;
+    throw unauthenticated(expired ? 'Token has expired' : 'Token is invalid');
+  }
+  if (typeof claims.sub !== 'string' || (claims.role !== 'CUSTOMER' && claims.role !== 'ADMIN')) {
+    throw unauthenticated('Token is invalid');
+  }
+  return { userId: claims.sub, role: claims.role, expiresAt: claims.exp };
+}
+
+export const viewerFromHeader = (header: string | undefined | null, secret: string): Viewer | null =>
+  verifyToken(bearerToken(header), secret);
+
+export function requireViewer(viewer: Viewer | null): Viewer {
+  if (!viewer) throw unauthenticated();
+  return viewer;
+}
+
+export function requireAdmin(viewer: Viewer | null): Viewer {
+  const signedIn = requireViewer(viewer);
+  if (signedIn.role !== 'ADMIN') throw forbidden('Only administrators can do this');
+  return signedIn;
+}
+
+/** The viewer may act on a resource owned by `ownerId` (its owner or an admin). */
+export function requireOwnerOrAdmin(viewer: Viewer | null, ownerId: string): Viewer {
+  const signedIn = requireViewer(viewer);
+  if (signedIn.role !== 'ADMIN' && signedIn.userId !== ownerId) throw forbidden();
+  return signedIn;
+}

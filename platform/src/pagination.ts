@@ -1,0 +1,73 @@
+import { badUserInput } from './errors';
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** Validates `first`: 1..100, default 20. */
+export function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw badUserInput(`first must be between 1 and ${MAX_PAGE_SIZE}`, 'first');
+  }
+  return first;
+}
+
+/** Cursor = opaque base64url of the sort key tuple of the last row seen. */
+export function encodeCursor(key: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | null | undefined, arity: number): (string | number)[] | null {
+  if (cursor === null || cursor === undefined) return null;
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(key) &&
+      key.length === arity &&
+      key.every((part) => typeof part === 'string' || typeof part === 'number')
+    ) {
+      return key as (string | number)[];
+    }
+  } catch {
+    // fall through to the client error below
+  }
+  throw badUserInput('after is not a valid cursor', 'after');
+}
+
+/**
+ * Builds a connection from `limit + 1` fetched rows (the extra row only tells whether a next
+ * page exists).
+ */
+export function toConnection<T>(
+  rows: T[],
+  limit: number,
+  totalCount: number,
+  cursorKey: (row: T) => (string | number)[],
+  hasPreviousPage: boolean,
+): Connection<T> {
+  const page = rows.slice(0, limit);
+  const edges = page.map((node) => ({ cursor: encodeCursor(cursorKey(node)), node }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}

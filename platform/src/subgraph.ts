@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { MigrationObject } from '@mikro-orm/core';
+import type { EntityManager, EntitySchema } from '@mikro-orm/postgresql';
+import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import { viewerFromHeader, type Viewer } from './auth';
+import type { PlatformConfig } from './config';
+import { migrate, openDatabase, type Orm, type QueryObserver } from './database';
+import { CLIENT_ERROR_CODES } from './errors';
+import { closeServer, createGraphQLHttpServer, listen, type ReadinessProbes } from './http';
+import { createLogger, type Logger } from './logger';
+
+/** What every resolver receives: a request-scoped EntityManager, loaders and the verified caller. */
+export interface SubgraphContext<TLoaders = unknown, TServices = unknown> extends BaseContext {
+  em: EntityManager;
+  viewer: Viewer | null;
+  /** The caller's raw `Authorization` header, forwarded on service-to-service reads. */
+  authorization: string | null;
+  loaders: TLoaders;
+  services: TServices;
+  log: Logger;
+  config: PlatformConfig;
+}
+
+/** A long-running part of a service (outbox relay, consumer, scheduled job). */
+export interface Worker {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Process-wide pieces a service builds once at start-up. */
+export interface SubgraphRuntime {
+  orm: Orm;
+  config: PlatformConfig;
+  log: Logger;
+}
+
+export interface SubgraphDefinition<TLoaders, TServices> {
+  name: string;
+  typeDefs: DocumentNode;
+  /** Resolver map, typed by the subgraph with its generated `Resolvers` type. */
+  resolvers: object;
+  // EntitySchema is generic over each entity class; the ORM accepts any of them.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  entities: EntitySchema<any, any>[];
+  migrations: MigrationObject[];
+  /** Builds the per-request DataLoaders over the request's own EntityManager fork. */
+  createLoaders(em: EntityManager): TLoaders;
+  createServices(runtime: SubgraphRuntime): TServices;
+  /** Runs after migrations and before the service listens (e.g. seeding demo data). */
+  onReady?(runtime: SubgraphRuntime, services: TServices): Promise<void>;
+  /** Background workers started after listening and stopped before the database closes. */
+  workers?(runtime: SubgraphRuntime, services: TServices): Worker[];
+}
+
+export interface StartOptions {
+  config: PlatformConfig;
+  /** Observes every SQL statement (tests count them). */
+  onQuery?: QueryObserver;
+  log?: Logger;
+}
+
+export interface RunningSubgraph<TServices = unknown> {
+  name: string;
+  url: string;
+  port: number;
+  orm: Orm;
+  services: TServices;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+/**
+ * Client mistakes pass through untouched; anything else is logged with its stack and reaches
+ * the client as a bare `INTERNAL_SERVER_ERROR`, so internals never leak.
+ */
+export function maskInternalErrors(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) return formatted;
+    log.error({ err: unwrapResolverError(error), path: formatted.path }, 'internal error');
+    return {
+      message: 'Internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}
+
+/** Builds the Apollo subgraph server for a definition (no I/O; used by tests and schema tools). */
+export function buildSubgraphServer<TLoaders, TServices>(
+  definition: SubgraphDefinition<TLoaders, TServices>,
+  log: Logger,
+): ApolloServer<SubgraphContext<TLoaders, TServices>> {
+  return new ApolloServer<SubgraphContext<TLoaders, TServices>>({
+    schema: buildSubgraphSchema({
+      typeDefs: definition.typeDefs,
+      resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+    }),
+    formatError: maskInternalErrors(log),
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+  });
+}
+
+/**
+ * Opens the database (creating it if missing), migrates, runs `onReady`, listens and starts
+ * the workers. `stop()` undoes it in reverse order, letting in-flight requests finish.
+ */
+export async function startSubgraph<TLoaders, TServices>(
+  definition: SubgraphDefinition<TLoaders, TServices>,
+  options: StartOptions,
+): Promise<RunningSubgraph<TServices>> {
+  const { config } = options;
+  const log = options.log ?? createLogger(definition.name, config.logLevel);
+  const orm = await openDatabase({
+    url: config.databaseUrl,
+    databaseName: config.databaseName,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    log,
+    onQuery: options.onQuery,
+  });
+  try {
+    const applied = await migrate(orm);
+    if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
+    const runtime: SubgraphRuntime = { orm, config, log };
+    const services = definition.createServices(runtime);
+    await definition.onReady?.(runtime, services);
+
+    const apollo = buildSubgraphServer(definition, log);
+    await apollo.start();
+    const readiness: ReadinessProbes = {
+      database: async () => orm.isConnected(),
+    };
+    const context = async (request: IncomingMessage): Promise<SubgraphContext<TLoaders, TServices>> => {
+      const viewer = viewerFromHeader(request.headers.authorization, config.jwtSecret);
+      const em = orm.em.fork();
+      const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
+      return {
+        em,
+        viewer,
+        authorization: request.headers.authorization ?? null,
+        loaders: definition.createLoaders(em),
+        services,
+        config,
+        log: log.child({ requestId, userId: viewer?.userId }),
+      };
+    };
+    const server = createGraphQLHttpServer({ apollo, context, log, readiness });
+    const port = await listen(server, config.port, config.host);
+    const workers = definition.workers?.(runtime, services) ?? [];
+    for (const worker of workers) await worker.start();
+    const url = `http://${config.host}:${port}/graphql`;
+    log.info({ url }, `${definition.name} subgraph ready`);
+
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        await closeServer(server);
+        await apollo.stop();
+        for (const worker of [...workers].reverse()) {
+          await worker
+            .stop()
+            .catch((error: unknown) => log.error({ err: error, worker: worker.name }, 'worker stop failed'));
+        }
+        await orm.close(true);
+        log.info(`${definition.name} subgraph stopped`);
+      })());
+    return { name: definition.name, url, port, orm, services, server, stop };
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { dropDatabase } from '../database';
+import { loadConfig, type PlatformConfig } from '../config';
+import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../subgraph';
+import type { QueryObserver } from '../database';
+
+/** A unique database prefix per test file, so parallel test files never share data. */
+export const uniquePrefix = (): string => `mpt_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+
+export function testConfig(
+  service: string,
+  prefix: string,
+  overrides: Partial<PlatformConfig> = {},
+): PlatformConfig {
+  return { ...loadConfig(service, { ...process.env, DATABASE_PREFIX: prefix }), port: 0, ...overrides };
+}
+
+export interface GraphQLResponse<TData = Record<string, unknown>> {
+  data?: TData | null;
+  errors?: {
+    message: string;
+    path?: (string | number)[];
+    extensions?: { code?: string; [key: string]: unknown };
+  }[];
+  status: number;
+}
+
+/** POSTs a GraphQL operation; `token` becomes `Authorization: Bearer <token>`. */
+export async function graphql<TData = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string | null,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<TData>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GraphQLResponse<TData>, 'status'>;
+  return { ...body, status: response.status };
+}
+
+/** The codes of a response's errors, for concise assertions. */
+export const errorCodes = (response: GraphQLResponse<unknown>): (string | undefined)[] =>
+  (response.errors ?? []).map((error) => error.extensions?.code);
+
+export interface TestSubgraph<TServices> extends RunningSubgraph<TServices> {
+  config: PlatformConfig;
+  /** Every SQL statement the service ran since the last `resetQueries()`. */
+  queries: string[];
+  resetQueries(): void;
+  /** Stops the service and drops its database. */
+  destroy(): Promise<void>;
+}
+
+/** Starts a subgraph on an ephemeral port with its own fresh database. */
+export async function startTestSubgraph<TLoaders, TServices>(
+  definition: SubgraphDefinition<TLoaders, TServices>,
+  prefix = uniquePrefix(),
+  overrides: Partial<PlatformConfig> = {},
+): Promise<TestSubgraph<TServices>> {
+  const config = testConfig(definition.name, prefix, overrides);
+  const queries: string[] = [];
+  const onQuery: QueryObserver = (sql) => queries.push(sql);
+  const running = await startSubgraph(definition, { config, onQuery });
+  return {
+    ...running,
+    config,
+    queries,
+    resetQueries: () => {
+      queries.length = 0;
+    },
+    destroy: async () => {
+      await running.stop();
+      await dropDatabase(config.databaseUrl, config.databaseName);
+    },
+  };
+}
+
+/** Polls `check` until it returns a value other than `undefined`/`false`, or fails at the deadline. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 10_000, intervalMs = 50, message = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${message}${lastError ? `: ${String(lastError)}` : ''}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

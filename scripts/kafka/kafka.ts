@@ -183,7 +183,8 @@ function isAlive(pid: number): boolean {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (state === 'Z' || state === 'X') return false;
+    // In a multi-threaded process (the JVM) the leader shows Z while other threads still exit and hold its sockets.
+    if ((state === 'Z' || state === 'X') && fs.readdirSync(`/proc/${pid}/task`).length <= 1) return false;
   } catch {
     // no /proc (not Linux) or the process is gone
   }
@@ -683,22 +684,39 @@ async function acquireLock(
   lockFile: string,
   timeoutMs: number,
   log: (msg: string) => void,
-): Promise<() => void> {
+): Promise<{ release: () => void; waited: boolean }> {
   const deadline = Date.now() + timeoutMs;
+  const me = String(process.pid);
   let waitingLogged = false;
   fs.mkdirSync(path.dirname(lockFile), { recursive: true });
-  for (;;) {
+  const readLock = (): string | undefined => {
     try {
-      const fd = fs.openSync(lockFile, 'wx');
-      fs.writeSync(fd, String(process.pid));
-      fs.closeSync(fd);
-      return () => fs.rmSync(lockFile, { force: true });
+      return fs.readFileSync(lockFile, 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+  };
+  for (;;) {
+    // Create the lock file with its content in one atomic step (hard link of a private temp file),
+    // so a waiter never sees an empty lock file and mistakes it for a stale one.
+    const tmp = `${lockFile}.${me}`;
+    fs.writeFileSync(tmp, me);
+    try {
+      fs.linkSync(tmp, lockFile);
+      const release = (): void => {
+        if (readLock() === me) fs.rmSync(lockFile, { force: true });
+      };
+      return { release, waited: waitingLogged };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      fs.rmSync(tmp, { force: true });
     }
-    const holder = Number(fs.readFileSync(lockFile, { encoding: 'utf8', flag: 'a+' }).trim());
+    const content = readLock();
+    if (content === undefined) continue; // released meanwhile
+    const holder = Number(content);
     if (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder)) {
-      fs.rmSync(lockFile, { force: true }); // stale
+      if (readLock() === content) fs.rmSync(lockFile, { force: true }); // stale: its owner is gone
       continue;
     }
     if (!waitingLogged) {
@@ -706,9 +724,7 @@ async function acquireLock(
       waitingLogged = true;
     }
     if (Date.now() > deadline) {
-      throw new Error(
-        `kafka: another process (pid ${holder}) has been starting Kafka for too long (lock ${lockFile})`,
-      );
+      throw new Error(`kafka: another process (pid ${holder}) has been starting Kafka for too long (lock ${lockFile})`);
     }
     await sleep(500);
   }
@@ -737,9 +753,9 @@ export async function ensureKafka(options: EnsureKafkaOptions = {}): Promise<Kaf
   const startTimeoutMs = options.startTimeoutMs ?? 120_000;
   const localBrokers = `127.0.0.1:${port}`;
 
-  const release = await acquireLock(p.lockFile, 10 * 60_000, log);
+  const { release, waited } = await acquireLock(p.lockFile, 10 * 60_000, log);
   try {
-    if (await isKafkaReachable([localBrokers], 3000)) {
+    if (waited && (await isKafkaReachable([localBrokers], 3000))) {
       log(`kafka: another process started the broker at ${localBrokers}, reusing it`);
       return { brokers: localBrokers, startedByUs: false, stop: async () => undefined };
     }
@@ -748,6 +764,7 @@ export async function ensureKafka(options: EnsureKafkaOptions = {}): Promise<Kaf
     if (old && isKafkaProcess(old.pid)) {
       log(`kafka: broker pid ${old.pid} from an earlier run does not answer, stopping it`);
       await terminatePid(old.pid, 15_000, log);
+      for (let i = 0; i < 40 && !((await portIsFree(port)) && (await portIsFree(controllerPort))); i++) await sleep(250);
     }
     fs.rmSync(p.pidFile, { force: true });
 
@@ -757,8 +774,8 @@ export async function ensureKafka(options: EnsureKafkaOptions = {}): Promise<Kaf
     ] as const) {
       if (!(await portIsFree(prt))) {
         throw new Error(
-          `kafka: cannot start a local broker: port ${prt} (${what} listener) on 127.0.0.1 is already in use by a process that ` +
-            `is not a Kafka broker answering at ${localBrokers}. Stop that process, or choose other ports with ` +
+          `kafka: cannot start a local broker: port ${prt} (${what} listener) on 127.0.0.1 is already in use by another ` +
+            `process, and no Kafka broker answers at ${localBrokers}. Stop that process, or choose other ports with ` +
             `KAFKA_BROKERS=127.0.0.1:<port> (controller uses <port>+1, or KAFKA_CONTROLLER_PORT).`,
         );
       }

@@ -1,0 +1,140 @@
+/**
+ * `npm start`: the whole stack on this machine without Docker.
+ *  1. Kafka: reuse KAFKA_BROKERS if it answers, else start a local KRaft broker (scripts/kafka).
+ *  2. Build the TypeScript workspaces (incremental).
+ *  3. Start the six subgraphs (each creates and migrates its own database; product seeds a demo
+ *     catalog), wait until each is ready, then the gateway.
+ *  4. Ctrl-C stops everything in reverse order.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { ensureKafka } from './kafka/kafka';
+import { ROOT, SUBGRAPHS } from './schema/subgraphs';
+
+const color = (code: number, text: string): string => (process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
+
+interface Child {
+  name: string;
+  process: ChildProcess;
+}
+
+function prefixOutput(name: string, child: ChildProcess): void {
+  const label = color(36, name.padEnd(8));
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffer = '';
+    stream?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) process.stdout.write(`${label} ${formatLine(line)}\n`);
+    });
+  }
+}
+
+/** pino JSON → `level message {extra}`; anything else unchanged. */
+function formatLine(line: string): string {
+  try {
+    const { level, msg, time: _time, pid: _pid, hostname: _host, name: _name, service: _service, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    const levels: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+    const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+    return `${levels[level as number] ?? level} ${String(msg)}${extra}`;
+  } catch {
+    return line;
+  }
+}
+
+async function waitReady(name: string, port: number, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} during start-up`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${name} was not ready on port ${port} within ${timeoutMs / 1000} s`);
+}
+
+async function checkPostgres(url: string): Promise<void> {
+  const client = new Client({ connectionString: `${url.replace(/\/$/, '')}/postgres` });
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (error) {
+    throw new Error(`PostgreSQL is not reachable at ${url} (set DATABASE_URL): ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432';
+  await checkPostgres(databaseUrl);
+
+  const kafka = await ensureKafka({ log: (message) => console.log(`${color(35, 'kafka   ')} ${message}`) });
+  console.log(`${color(35, 'kafka   ')} ${kafka.startedByUs ? 'started' : 'using'} broker at ${kafka.brokers}`);
+
+  console.log('building TypeScript workspaces…');
+  const build = spawnSync('npx', ['tsc', '-b'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('build failed');
+
+  const env = { ...process.env, KAFKA_BROKERS: kafka.brokers, DATABASE_URL: databaseUrl };
+  const children: Child[] = [];
+  let stopping = false;
+  const stopAll = async (exitCode: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    for (const child of [...children].reverse()) {
+      if (child.process.exitCode !== null) continue;
+      const exited = new Promise((resolve) => child.process.once('exit', resolve));
+      child.process.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      if (child.process.exitCode === null) child.process.kill('SIGKILL');
+    }
+    if (kafka.startedByUs) await kafka.stop();
+    console.log('stopped');
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  const launch = (name: string, entry: string): ChildProcess => {
+    const child = spawn(process.execPath, [entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    prefixOutput(name, child);
+    child.once('exit', (code) => {
+      if (!stopping) {
+        console.error(`${name} exited unexpectedly (code ${code}); stopping the stack`);
+        void stopAll(1);
+      }
+    });
+    children.push({ name, process: child });
+    return child;
+  };
+
+  try {
+    await Promise.all(
+      SUBGRAPHS.map(({ name, port }) =>
+        waitReady(name, port, launch(name, join('subgraphs', name, 'dist', 'main.js'))),
+      ),
+    );
+    const gatewayPort = Number(process.env.GATEWAY_PORT || 4000);
+    await waitReady('gateway', gatewayPort, launch('gateway', join('gateway', 'dist', 'main.js')));
+    console.log(`\n${color(32, 'Marketplace Graph is running')}`);
+    console.log(`  GraphQL + explorer: ${color(1, `http://localhost:${gatewayPort}/graphql`)}`);
+    console.log(`  Kafka:              ${kafka.brokers}`);
+    console.log('  Press Ctrl-C to stop.\n');
+  } catch (error) {
+    console.error(color(31, (error as Error).message));
+    await stopAll(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(color(31, (error as Error).message));
+  process.exit(1);
+});

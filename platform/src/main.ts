@@ -1,4 +1,6 @@
-import type { Logger } from './logger';
+import { loadConfig } from './config';
+import { createLogger, type Logger } from './logger';
+import { migrateSubgraph, startSubgraph, type SubgraphDefinition } from './subgraph';
 
 /** Anything with an idempotent `stop()`. */
 export interface Stoppable {
@@ -39,4 +41,27 @@ export function runMain(log: Logger, start: () => Promise<Stoppable>): void {
       process.exit(1);
     },
   );
+}
+
+/**
+ * The whole `main.ts` of a subgraph: configuration from the environment, then either serve, or
+ * with `MIGRATE_ONLY=true` apply migrations (and seed) and exit.
+ */
+export function runSubgraph<TLoaders, TServices>(definition: SubgraphDefinition<TLoaders, TServices>): void {
+  const config = loadConfig(definition.name);
+  const log = createLogger(definition.name, config.logLevel);
+  if (process.env.MIGRATE_ONLY === 'true') {
+    migrateSubgraph(definition, { config, log }).then(
+      (applied) => {
+        log.info({ migrations: applied }, 'database is up to date');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.fatal({ err: error }, 'migration failed');
+        process.exit(1);
+      },
+    );
+    return;
+  }
+  runMain(log, () => startSubgraph(definition, { config, log }));
 }

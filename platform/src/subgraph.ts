@@ -62,6 +62,33 @@ export interface SubgraphDefinition<TLoaders, TServices> {
   workers?(runtime: SubgraphRuntime, services: TServices): Worker[];
 }
 
+/**
+ * Opens the database, applies pending migrations and runs `onReady` (seeding), without serving.
+ * Used as a separate deploy step (`MIGRATE_ONLY=true`), e.g. the `migrate` job of docker-compose.
+ */
+export async function migrateSubgraph<TLoaders, TServices>(
+  definition: SubgraphDefinition<TLoaders, TServices>,
+  options: StartOptions,
+): Promise<string[]> {
+  const { config } = options;
+  const log = options.log ?? createLogger(definition.name, config.logLevel);
+  const orm = await openDatabase({
+    url: config.databaseUrl,
+    databaseName: config.databaseName,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    log,
+  });
+  try {
+    const applied = await migrate(orm);
+    const runtime: SubgraphRuntime = { orm, config, log };
+    await definition.onReady?.(runtime, definition.createServices(runtime));
+    return applied;
+  } finally {
+    await orm.close(true);
+  }
+}
+
 export interface StartOptions {
   config: PlatformConfig;
   /** Observes every SQL statement (tests count them). */

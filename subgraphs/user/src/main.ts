@@ -1,6 +1,4 @@
-import { createLogger, loadConfig, runMain, startSubgraph } from '@marketplace/platform';
+import { runSubgraph } from '@marketplace/platform';
 import { userSubgraph } from './server';
 
-const config = loadConfig('user');
-const log = createLogger('user', config.logLevel);
-runMain(log, () => startSubgraph(userSubgraph, { config, log }));
+runSubgraph(userSubgraph);

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTokenSigner, type Role } from '@marketplace/platform';
-import { graphql, startTestSubgraph, uniquePrefix, type GraphQLResponse, type TestSubgraph } from '@marketplace/platform/testing';
+import {
+  graphql,
+  startTestSubgraph,
+  uniquePrefix,
+  type GraphQLResponse,
+  type TestSubgraph,
+} from '@marketplace/platform/testing';
 import { loadGatewayConfig } from '../gateway/src/config';
 import { startGateway, type RunningGateway } from '../gateway/src/server';
 import { cartSubgraph } from '../subgraphs/cart/src/server';
@@ -38,7 +44,9 @@ export interface Stack {
 export async function startStack(): Promise<Stack> {
   const prefix = uniquePrefix();
   const started: TestSubgraph<unknown>[] = [];
-  const start = async <TLoaders, TServices>(definition: Parameters<typeof startTestSubgraph<TLoaders, TServices>>[0]) => {
+  const start = async <TLoaders, TServices>(
+    definition: Parameters<typeof startTestSubgraph<TLoaders, TServices>>[0],
+  ) => {
     const service = (await startTestSubgraph(definition, prefix)) as TestSubgraph<unknown>;
     started.push(service);
     return service;

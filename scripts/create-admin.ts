@@ -24,7 +24,11 @@ async function main(): Promise<void> {
   });
   try {
     await migrate(orm);
-    const user = await new UserService(config).createAdmin({ em: orm.em.fork() }, values.email, values.password);
+    const user = await new UserService(config).createAdmin(
+      { em: orm.em.fork() },
+      values.email,
+      values.password,
+    );
     console.log(`administrator ready: ${user.email} (${user.id})`);
   } finally {
     await orm.close(true);

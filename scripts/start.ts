@@ -12,7 +12,8 @@ import { Client } from 'pg';
 import { ensureKafka } from './kafka/kafka';
 import { ROOT, SUBGRAPHS } from './schema/subgraphs';
 
-const color = (code: number, text: string): string => (process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text);
+const color = (code: number, text: string): string =>
+  process.stdout.isTTY ? `\x1b[${code}m${text}\x1b[0m` : text;
 
 interface Child {
   name: string;
@@ -35,8 +36,24 @@ function prefixOutput(name: string, child: ChildProcess): void {
 /** pino JSON → `level message {extra}`; anything else unchanged. */
 function formatLine(line: string): string {
   try {
-    const { level, msg, time: _time, pid: _pid, hostname: _host, name: _name, service: _service, ...rest } = JSON.parse(line) as Record<string, unknown>;
-    const levels: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+    const {
+      level,
+      msg,
+      time: _time,
+      pid: _pid,
+      hostname: _host,
+      name: _name,
+      service: _service,
+      ...rest
+    } = JSON.parse(line) as Record<string, unknown>;
+    const levels: Record<number, string> = {
+      10: 'trace',
+      20: 'debug',
+      30: 'info',
+      40: 'warn',
+      50: 'error',
+      60: 'fatal',
+    };
     const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
     return `${levels[level as number] ?? level} ${String(msg)}${extra}`;
   } catch {
@@ -47,7 +64,8 @@ function formatLine(line: string): string {
 async function waitReady(name: string, port: number, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} during start-up`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode} during start-up`);
     try {
       const response = await fetch(`http://127.0.0.1:${port}/health/ready`);
       if (response.ok) return;
@@ -65,7 +83,9 @@ async function checkPostgres(url: string): Promise<void> {
     await client.connect();
     await client.query('select 1');
   } catch (error) {
-    throw new Error(`PostgreSQL is not reachable at ${url} (set DATABASE_URL): ${(error as Error).message}`);
+    throw new Error(`PostgreSQL is not reachable at ${url} (set DATABASE_URL): ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -76,7 +96,9 @@ async function main(): Promise<void> {
   await checkPostgres(databaseUrl);
 
   const kafka = await ensureKafka({ log: (message) => console.log(`${color(35, 'kafka   ')} ${message}`) });
-  console.log(`${color(35, 'kafka   ')} ${kafka.startedByUs ? 'started' : 'using'} broker at ${kafka.brokers}`);
+  console.log(
+    `${color(35, 'kafka   ')} ${kafka.startedByUs ? 'started' : 'using'} broker at ${kafka.brokers}`,
+  );
 
   console.log('building TypeScript workspaces…');
   const build = spawnSync('npx', ['tsc', '-b'], { cwd: ROOT, stdio: 'inherit' });

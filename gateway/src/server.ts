@@ -54,7 +54,8 @@ class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
 export function buildGateway(options: GatewayOptions, log: Logger): ApolloGateway {
   const { config } = options;
-  const supergraph: SupergraphSdlHook | string = options.supergraphSdl ?? supergraphFromFile(config.supergraphPath, log);
+  const supergraph: SupergraphSdlHook | string =
+    options.supergraphSdl ?? supergraphFromFile(config.supergraphPath, log);
   return new ApolloGateway({
     supergraphSdl: supergraph,
     buildService: ({ name, url }) => new AuthenticatedDataSource({ url: config.serviceUrls[name] ?? url }),

@@ -3,12 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { errorCodes, eventually, graphql, startTestSubgraph, type TestSubgraph } from '@marketplace/platform/testing';
+import {
+  errorCodes,
+  eventually,
+  graphql,
+  startTestSubgraph,
+  type TestSubgraph,
+} from '@marketplace/platform/testing';
 import { userSubgraph } from '../../subgraphs/user/src/server';
 import { loadGatewayConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/server';
 
-const userSdl = readFileSync(join(__dirname, '..', '..', 'subgraphs', 'user', 'src', 'schema.graphql'), 'utf8');
+const userSdl = readFileSync(
+  join(__dirname, '..', '..', 'subgraphs', 'user', 'src', 'schema.graphql'),
+  'utf8',
+);
 
 function compose(sdl: string): string {
   const result = composeServices([{ name: 'user', url: 'http://127.0.0.1:1/graphql', typeDefs: parse(sdl) }]);
@@ -41,9 +50,20 @@ describe('gateway', () => {
   it('forwards the caller token so subgraphs see who is asking', async () => {
     const registered = await graphql<{ register: { token: string } }>(
       gateway.url,
-      `mutation { register(input: { email: "gw@example.com", password: "long password", fullName: "Gate Way" }) { token } }`,
+      `
+        mutation {
+          register(input: { email: "gw@example.com", password: "long password", fullName: "Gate Way" }) {
+            token
+          }
+        }
+      `,
     );
-    const me = await graphql<{ me: { email: string } }>(gateway.url, '{ me { email } }', {}, registered.data?.register.token);
+    const me = await graphql<{ me: { email: string } }>(
+      gateway.url,
+      '{ me { email } }',
+      {},
+      registered.data?.register.token,
+    );
     expect(me.data?.me.email).toBe('gw@example.com');
   });
 

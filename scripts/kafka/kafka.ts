@@ -724,7 +724,9 @@ async function acquireLock(
       waitingLogged = true;
     }
     if (Date.now() > deadline) {
-      throw new Error(`kafka: another process (pid ${holder}) has been starting Kafka for too long (lock ${lockFile})`);
+      throw new Error(
+        `kafka: another process (pid ${holder}) has been starting Kafka for too long (lock ${lockFile})`,
+      );
     }
     await sleep(500);
   }
@@ -764,7 +766,8 @@ export async function ensureKafka(options: EnsureKafkaOptions = {}): Promise<Kaf
     if (old && isKafkaProcess(old.pid)) {
       log(`kafka: broker pid ${old.pid} from an earlier run does not answer, stopping it`);
       await terminatePid(old.pid, 15_000, log);
-      for (let i = 0; i < 40 && !((await portIsFree(port)) && (await portIsFree(controllerPort))); i++) await sleep(250);
+      for (let i = 0; i < 40 && !((await portIsFree(port)) && (await portIsFree(controllerPort))); i++)
+        await sleep(250);
     }
     fs.rmSync(p.pidFile, { force: true });
 

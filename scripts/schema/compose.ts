@@ -15,7 +15,10 @@ function main(): void {
     for (const error of result.errors) console.error(`composition error: ${error.message}`);
     process.exit(1);
   }
-  writeFileSync(SUPERGRAPH_PATH, result.supergraphSdl.endsWith('\n') ? result.supergraphSdl : `${result.supergraphSdl}\n`);
+  writeFileSync(
+    SUPERGRAPH_PATH,
+    result.supergraphSdl.endsWith('\n') ? result.supergraphSdl : `${result.supergraphSdl}\n`,
+  );
   console.log(`composed ${SUBGRAPHS.length} subgraphs into schema/supergraph.graphql`);
 }
 

@@ -23,6 +23,8 @@ const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironmen
 /** @type {import('jest').Config} */
 module.exports = {
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
+  // Integration and e2e tests start real services and Kafka clients; hooks share this limit.
+  testTimeout: 120_000,
   globalSetup: '<rootDir>/scripts/test/global-setup.ts',
   globalTeardown: '<rootDir>/scripts/test/global-teardown.ts',
   projects: [
@@ -39,14 +41,12 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{platform,gateway,subgraphs/*}/test/**/*.int.test.ts'],
       setupFiles: ['<rootDir>/scripts/test/env.ts'],
-      testTimeout: 60_000,
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/e2e/**/*.e2e.test.ts'],
       setupFiles: ['<rootDir>/scripts/test/env.ts'],
-      testTimeout: 120_000,
     },
   ],
 };

@@ -5,3 +5,4 @@ export { orderMigrations } from './order';
 export { paymentMigrations } from './payment';
 export { productMigrations } from './product';
 export { userMigrations } from './user';
+export * from './shared/events';

@@ -19,6 +19,11 @@ export interface PlatformConfig {
   jwtExpiresIn: string;
   /** Kafka bootstrap servers (`KAFKA_BROKERS`, comma separated). Default `127.0.0.1:9092`. */
   kafkaBrokers: string[];
+  /**
+   * Prefix of every Kafka topic and consumer group (`KAFKA_NAMESPACE`). Default empty; tests use
+   * a unique one so parallel runs never share topics.
+   */
+  kafkaNamespace: string;
   /** Shop currency, ISO 4217 (`CURRENCY`). Default `RUB`. */
   currency: string;
   /** pino log level (`LOG_LEVEL`). Default `info`. */
@@ -67,6 +72,7 @@ export function loadConfig(serviceName: string, env: NodeJS.ProcessEnv = process
       .split(',')
       .map((broker) => broker.trim())
       .filter(Boolean),
+    kafkaNamespace: env.KAFKA_NAMESPACE || '',
     currency: env.CURRENCY || 'RUB',
     logLevel: env.LOG_LEVEL || 'info',
   };

@@ -12,3 +12,4 @@ export * from './pagination';
 export * from './subgraph';
 export * from './scalars';
 export * from './service-client';
+export * from './events';

@@ -511,6 +511,7 @@ export async function resolveKafkaLib(
 // config, storage
 
 interface BrokerLayout {
+  pidFile: string;
   version: string;
   java: string;
   lib: string;
@@ -752,24 +753,27 @@ export async function ensureKafka(options: EnsureKafkaOptions = {}): Promise<Kaf
   }
   const controllerPort = options.controllerPort ?? (Number(process.env.KAFKA_CONTROLLER_PORT) || port + 1);
   const p = paths();
+  // A broker with its own data dir (e.g. a test's private broker) keeps its own pid and lock files.
+  const pidFile = options.dataDir ? path.join(path.resolve(options.dataDir), 'kafka.pid') : p.pidFile;
+  const lockFile = options.dataDir ? path.join(path.resolve(options.dataDir), 'start.lock') : p.lockFile;
   const startTimeoutMs = options.startTimeoutMs ?? 120_000;
   const localBrokers = `127.0.0.1:${port}`;
 
-  const { release, waited } = await acquireLock(p.lockFile, 10 * 60_000, log);
+  const { release, waited } = await acquireLock(lockFile, 10 * 60_000, log);
   try {
     if (waited && (await isKafkaReachable([localBrokers], 3000))) {
       log(`kafka: another process started the broker at ${localBrokers}, reusing it`);
       return { brokers: localBrokers, startedByUs: false, stop: async () => undefined };
     }
     // A broker recorded by an earlier run that is alive but does not answer: it is ours and hung/half-dead.
-    const old = readJson<PidFile>(p.pidFile);
+    const old = readJson<PidFile>(pidFile);
     if (old && isKafkaProcess(old.pid)) {
       log(`kafka: broker pid ${old.pid} from an earlier run does not answer, stopping it`);
       await terminatePid(old.pid, 15_000, log);
       for (let i = 0; i < 40 && !((await portIsFree(port)) && (await portIsFree(controllerPort))); i++)
         await sleep(250);
     }
-    fs.rmSync(p.pidFile, { force: true });
+    fs.rmSync(pidFile, { force: true });
 
     for (const [what, prt] of [
       ['broker', port],
@@ -793,6 +797,7 @@ export async function ensureKafka(options: EnsureKafkaOptions = {}): Promise<Kaf
       java,
       lib,
       dataDir,
+      pidFile,
       storageDir: path.join(dataDir, 'storage'),
       configFile: path.join(dataDir, 'server.properties'),
       log4jFile: path.join(dataDir, 'log4j2.xml'),
@@ -834,7 +839,6 @@ async function startBroker(
   detached: boolean,
   log: (msg: string) => void,
 ): Promise<KafkaHandle> {
-  const p = paths();
   const heap = process.env.KAFKA_HEAP_OPTS ?? '-Xms256m -Xmx512m';
   fs.writeFileSync(l.stdoutFile, '');
   const out = fs.openSync(l.stdoutFile, 'a');
@@ -862,7 +866,7 @@ async function startBroker(
     kafkaVersion: l.version,
     startedAt: new Date().toISOString(),
   };
-  fs.writeFileSync(p.pidFile, JSON.stringify(pidInfo, null, 2) + '\n');
+  fs.writeFileSync(l.pidFile, JSON.stringify(pidInfo, null, 2) + '\n');
 
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
@@ -881,7 +885,7 @@ async function startBroker(
       }
     }
     try {
-      if (readJson<PidFile>(p.pidFile)?.pid === pid) fs.rmSync(p.pidFile, { force: true });
+      if (readJson<PidFile>(l.pidFile)?.pid === pid) fs.rmSync(l.pidFile, { force: true });
     } catch {
       // best effort
     }
@@ -913,8 +917,8 @@ async function startBroker(
         }
       }
       process.removeListener('exit', killOnExit);
-      const current = readJson<PidFile>(p.pidFile);
-      if (current?.pid === pid) fs.rmSync(p.pidFile, { force: true });
+      const current = readJson<PidFile>(l.pidFile);
+      if (current?.pid === pid) fs.rmSync(l.pidFile, { force: true });
     })();
     return stopping;
   };

@@ -12,7 +12,12 @@ export function testConfig(
   prefix: string,
   overrides: Partial<PlatformConfig> = {},
 ): PlatformConfig {
-  return { ...loadConfig(service, { ...process.env, DATABASE_PREFIX: prefix }), port: 0, ...overrides };
+  return {
+    ...loadConfig(service, { ...process.env, DATABASE_PREFIX: prefix }),
+    port: 0,
+    kafkaNamespace: `${prefix}.`,
+    ...overrides,
+  };
 }
 
 export interface GraphQLResponse<TData = Record<string, unknown>> {

@@ -1,0 +1,145 @@
+import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Orm } from '../database';
+import type { Logger } from '../logger';
+import type { Worker } from '../subgraph';
+import { deadLetterTopic, MalformedEventError, parseEvent, type IntegrationEvent } from './envelope';
+import { ensureTopics } from './kafka';
+
+/** Applies one event inside the consumer's transaction (`em` is transactional). */
+export type EventHandler = (context: {
+  em: EntityManager;
+  event: IntegrationEvent;
+  log: Logger;
+}) => Promise<void>;
+
+export interface IdempotentConsumerOptions {
+  /** Consumer name; also the idempotency scope in `processed_events`. */
+  name: string;
+  /** Kafka consumer group (namespaced). */
+  groupId: string;
+  topics: string[];
+  /** Handlers by event type; other types are skipped. */
+  handlers: Record<string, EventHandler>;
+  orm: Orm;
+  kafka: Kafka;
+  log: Logger;
+  /** Attempts before dead-lettering. Default 5 (`CONSUMER_MAX_ATTEMPTS`). */
+  maxAttempts?: number;
+  /** First retry delay, doubled each attempt. Default 100 ms. */
+  retryDelayMs?: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Consumes integration events and applies each at most once per consumer: the processed-event
+ * row and the handler's effect commit in one transaction, so a redelivery (rebalance, restart,
+ * relay re-send) finds the row and does nothing. Messages of a partition are handled one at a
+ * time, so one order's events apply in order. A failing handler is retried with exponential
+ * backoff; after `maxAttempts` — or at once for a message that is not an event — the message is
+ * copied to `<topic>.dlt` with the reason in its headers and the partition moves on.
+ */
+export class IdempotentConsumer implements Worker {
+  readonly name: string;
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: number;
+
+  constructor(private readonly options: IdempotentConsumerOptions) {
+    this.name = `consumer:${options.name}`;
+    this.maxAttempts = options.maxAttempts ?? Number(process.env.CONSUMER_MAX_ATTEMPTS || 5);
+    this.retryDelayMs = options.retryDelayMs ?? 100;
+  }
+
+  async start(): Promise<void> {
+    const { kafka, topics, groupId, log } = this.options;
+    await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopic)]);
+    this.producer = kafka.producer();
+    await this.producer.connect();
+    this.consumer = kafka.consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 1_000 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({ eachMessage: (payload) => this.handle(payload) });
+    log.info({ groupId, topics }, 'consumer started');
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+  }
+
+  /** Applies one event once; returns false when it had been applied before. Exposed for tests. */
+  async apply(event: IntegrationEvent): Promise<boolean> {
+    const handler = this.options.handlers[event.type];
+    if (!handler) return false;
+    const log = this.options.log.child({ eventId: event.eventId, type: event.type, orderId: event.orderId });
+    return this.options.orm.em.fork().transactional(async (em) => {
+      const inserted = await em.execute<{ event_id: string }[]>(
+        'insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing returning event_id',
+        [this.options.name, event.eventId],
+      );
+      if (inserted.length === 0) {
+        log.debug('duplicate event skipped');
+        return false;
+      }
+      await handler({ em, event, log });
+      return true;
+    });
+  }
+
+  private async handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
+    let event: IntegrationEvent;
+    try {
+      event = parseEvent(message.value);
+    } catch (error) {
+      if (!(error instanceof MalformedEventError)) throw error;
+      return this.deadLetter(topic, partition, message.offset, message.key, message.value, error);
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.apply(event);
+        return;
+      } catch (error) {
+        if (attempt >= this.maxAttempts) {
+          return this.deadLetter(topic, partition, message.offset, message.key, message.value, error);
+        }
+        const delay = this.retryDelayMs * 2 ** (attempt - 1);
+        this.options.log.warn(
+          { err: error, eventId: event.eventId, attempt, retryInMs: delay },
+          'event handler failed',
+        );
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    offset: string,
+    key: Buffer | null,
+    value: Buffer | null,
+    error: unknown,
+  ): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.options.log.error({ topic, partition, offset, reason }, 'message dead-lettered');
+    // If this send fails, the handler throws and kafkajs redelivers: nothing is dropped silently.
+    await this.producer!.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: [
+        {
+          key,
+          value,
+          headers: {
+            'x-dlt-reason': reason.slice(0, 1_000),
+            'x-dlt-consumer': this.options.name,
+            'x-dlt-source': `${topic}/${partition}/${offset}`,
+          },
+        },
+      ],
+    });
+  }
+}

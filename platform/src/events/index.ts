@@ -1,0 +1,7 @@
+export * from './consumer';
+export * from './envelope';
+export * from './kafka';
+export * from './outbox';
+export * from './outbox.entity';
+export * from './relay';
+export * from './workers';

@@ -1,0 +1,206 @@
+import type { Kafka, Producer } from 'kafkajs';
+import { Client, type Notification } from 'pg';
+import type { Orm } from '../database';
+import type { Logger } from '../logger';
+import type { Worker } from '../subgraph';
+import { ensureTopics } from './kafka';
+
+export interface OutboxRelayOptions {
+  orm: Orm;
+  kafka: Kafka;
+  log: Logger;
+  /** Topics this service publishes to (created if missing). */
+  topics: string[];
+  /** Safety-net poll when no notification arrives. Default 1 000 ms (`OUTBOX_POLL_MS`). */
+  pollIntervalMs?: number;
+  /** Rows per Kafka batch. Default 200. */
+  batchSize?: number;
+  /** Published rows are deleted after this long. Default 24 h (`OUTBOX_RETENTION_HOURS`). */
+  retentionHours?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: unknown;
+}
+
+const RELAY_LOCK = "hashtext('marketplace-outbox-relay')";
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Publishes the outbox to Kafka with an idempotent producer and `acks=all`, keyed by order id,
+ * in commit order. Latency: an insert trigger sends `NOTIFY outbox`, so a committed event is
+ * published within milliseconds; a slow poll is only the safety net.
+ *
+ * One relay per database publishes (a session advisory lock elects it; others stand by), which
+ * keeps each order's events in order across replicas. Kafka being down only delays publishing:
+ * rows stay until Kafka acknowledges them. A crash between send and mark re-sends the rows —
+ * consumers dedupe by event id.
+ */
+export class OutboxRelay implements Worker {
+  readonly name = 'outbox-relay';
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly retentionMs: number;
+  private listener: Client | undefined;
+  private producer: Producer | undefined;
+  private running = false;
+  private leader = false;
+  private wake: (() => void) | undefined;
+  private pending = true;
+  private loop: Promise<void> | undefined;
+  private topicsReady = false;
+  private lastPurge = 0;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? Number(process.env.OUTBOX_POLL_MS || 1_000);
+    this.batchSize = options.batchSize ?? 200;
+    this.retentionMs =
+      (options.retentionHours ?? Number(process.env.OUTBOX_RETENTION_HOURS || 24)) * 3_600_000;
+  }
+
+  async start(): Promise<void> {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.listener?.end().catch(() => undefined);
+  }
+
+  /** Resolves when the outbox has no unpublished rows (tests). */
+  async drained(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.unpublishedCount()) > 0) {
+      if (Date.now() > deadline) throw new Error('outbox not drained in time');
+      await sleep(20);
+    }
+  }
+
+  async unpublishedCount(): Promise<number> {
+    const rows = await this.options.orm.em
+      .getConnection()
+      .execute<{ count: string }[]>('select count(*) from outbox where published_at is null');
+    return Number(rows[0].count);
+  }
+
+  private notify = (_message?: Notification): void => {
+    this.pending = true;
+    this.wake?.();
+  };
+
+  private async idle(ms: number): Promise<void> {
+    if (this.pending || !this.running) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  private async connectListener(): Promise<void> {
+    if (this.listener) return;
+    const listener = new Client({ connectionString: this.options.orm.config.get('clientUrl') });
+    listener.on('error', (error) => {
+      this.options.log.warn({ err: error }, 'outbox listener connection lost');
+      this.listener = undefined;
+      this.leader = false;
+    });
+    await listener.connect();
+    listener.on('notification', this.notify);
+    await listener.query('listen outbox');
+    this.listener = listener;
+  }
+
+  private async run(): Promise<void> {
+    const { log } = this.options;
+    let failures = 0;
+    while (this.running) {
+      try {
+        await this.connectListener();
+        if (!this.leader) {
+          const result = await this.listener!.query<{ locked: boolean }>(
+            `select pg_try_advisory_lock(${RELAY_LOCK}) as locked`,
+          );
+          this.leader = result.rows[0].locked;
+          if (!this.leader) {
+            await this.idle(this.pollIntervalMs * 5);
+            continue;
+          }
+          log.info('outbox relay elected');
+        }
+        this.pending = false;
+        const published = await this.publishBatch();
+        failures = 0;
+        if (published === this.batchSize) this.pending = true;
+        await this.purge();
+        await this.idle(this.pollIntervalMs);
+      } catch (error) {
+        failures++;
+        const delay = Math.min(5_000, 100 * 2 ** Math.min(failures, 6));
+        log.warn({ err: error, retryInMs: delay }, 'outbox relay failed; will retry');
+        // A producer that failed may hold broken connections or an old producer id: start afresh.
+        await this.producer?.disconnect().catch(() => undefined);
+        this.producer = undefined;
+        this.pending = true;
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    const connection = this.options.orm.em.getConnection();
+    const rows = await connection.execute<OutboxRow[]>(
+      'select id, topic, message_key, payload from outbox where published_at is null order by position limit ?',
+      [this.batchSize],
+    );
+    if (rows.length === 0) return 0;
+    const producer = await this.connectedProducer();
+    const byTopic = new Map<string, { key: string; value: string }[]>();
+    for (const row of rows) {
+      const messages = byTopic.get(row.topic) ?? [];
+      messages.push({ key: row.message_key, value: JSON.stringify(row.payload) });
+      byTopic.set(row.topic, messages);
+    }
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    await connection.execute('update outbox set published_at = now() where id = any(?::uuid[])', [
+      `{${rows.map((row) => row.id).join(',')}}`,
+    ]);
+    return rows.length;
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    if (!this.topicsReady) {
+      await ensureTopics(this.options.kafka, this.options.topics);
+      this.topicsReady = true;
+    }
+    // Idempotent: retries after a lost acknowledgement never duplicate or reorder within a partition.
+    const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    this.producer = producer;
+    return producer;
+  }
+
+  private async purge(): Promise<void> {
+    if (Date.now() - this.lastPurge < 60_000) return;
+    this.lastPurge = Date.now();
+    await this.options.orm.em
+      .getConnection()
+      .execute(`delete from outbox where published_at < now() - (? * interval '1 millisecond')`, [
+        this.retentionMs,
+      ]);
+  }
+}

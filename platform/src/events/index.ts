@@ -5,3 +5,4 @@ export * from './outbox';
 export * from './outbox.entity';
 export * from './relay';
 export * from './workers';
+export * from './catalogue';

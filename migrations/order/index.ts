@@ -1,4 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122100000 } from './Migration20261122100000';
 
 /** The order service's migrations, oldest first. */
-export const orderMigrations: MigrationObject[] = [];
+export const orderMigrations: MigrationObject[] = [
+  { name: 'Migration20261122100000', class: Migration20261122100000 },
+];

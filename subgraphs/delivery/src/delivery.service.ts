@@ -1,0 +1,186 @@
+import { LockMode, UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  badUserInput,
+  notFound,
+  pageSize,
+  parseId,
+  toConnection,
+  type Connection,
+} from '@marketplace/platform';
+import { decodeTimeCursor, timeCursorKey } from './domain/cursor';
+import {
+  assertDeliveryTransition,
+  IllegalDeliveryTransitionError,
+  type DeliveryStatus,
+} from './domain/delivery-state';
+import { validateDestination } from './domain/destination';
+import { Delivery } from './entities/delivery.entity';
+import { TrackingEvent } from './entities/tracking-event.entity';
+
+/**
+ * What the service needs of a caller: an EntityManager fork of its own. When `em` is inside a
+ * transaction (e.g. a saga step writing its outbox row), the change joins it and commits with it.
+ */
+export interface DeliveryServiceContext {
+  em: EntityManager;
+}
+
+export interface DeliveryServiceOptions {
+  /** Where every parcel leaves from (`WAREHOUSE_ADDRESS`). Default {@link DEFAULT_WAREHOUSE_ADDRESS}. */
+  warehouseAddress: string;
+}
+
+export const DEFAULT_WAREHOUSE_ADDRESS = 'Marketplace warehouse, 1 Flower St, Moscow';
+
+/** Reads {@link DeliveryServiceOptions} from the environment, applying the defaults. */
+export const deliveryOptionsFromEnv = (env: NodeJS.ProcessEnv = process.env): DeliveryServiceOptions => ({
+  warehouseAddress: env.WAREHOUSE_ADDRESS?.trim() || DEFAULT_WAREHOUSE_ADDRESS,
+});
+
+export interface NewDelivery {
+  orderId: string;
+  /** The buyer. */
+  userId: string;
+  /** The shipping address given at checkout. */
+  destination: string;
+}
+
+export interface DeliveryListArgs {
+  status?: DeliveryStatus | null;
+  /** Page size, 1 to 100. Default 20. */
+  first?: number | null;
+  after?: string | null;
+}
+
+const STAMP: Partial<Record<DeliveryStatus, 'shippedAt' | 'deliveredAt' | 'cancelledAt'>> = {
+  IN_TRANSIT: 'shippedAt',
+  DELIVERED: 'deliveredAt',
+  CANCELLED: 'cancelledAt',
+};
+
+/**
+ * Deliveries and their lifecycle. Every status change takes the delivery's row lock, checks the
+ * move against `domain/delivery-state`, and records a tracking event in the same transaction, so
+ * of two concurrent changes the second sees the first's result (and is refused if it no longer
+ * applies). The order saga will call these methods and add its events in the same transaction.
+ */
+export class DeliveryService {
+  constructor(private readonly options: DeliveryServiceOptions) {}
+
+  /**
+   * Creates the `CREATED` delivery of an order, shipping from the warehouse. Idempotent per order:
+   * a repeated call (also a concurrent one) returns the existing delivery unchanged.
+   */
+  async createDelivery(context: DeliveryServiceContext, input: NewDelivery): Promise<Delivery> {
+    const orderId = parseId(input.orderId, 'orderId');
+    const userId = parseId(input.userId, 'userId');
+    const destination = validateDestination(input.destination);
+    const existing = await context.em.findOne(Delivery, { orderId });
+    if (existing) return existing;
+    try {
+      return await context.em.transactional(async (em) => {
+        const delivery = new Delivery(orderId, userId, this.options.warehouseAddress, destination);
+        em.persist([delivery, new TrackingEvent(delivery, 'CREATED', null, delivery.createdAt)]);
+        await em.flush();
+        return delivery;
+      });
+    } catch (error) {
+      // A concurrent call for the same order won the unique index: return its delivery.
+      if (error instanceof UniqueConstraintViolationException) {
+        return context.em.findOneOrFail(Delivery, { orderId }, { refresh: true });
+      }
+      throw error;
+    }
+  }
+
+  /** `CREATED → IN_TRANSIT`. Unknown id: `NOT_FOUND`; any other status: `BAD_USER_INPUT`. */
+  dispatch(context: DeliveryServiceContext, id: string): Promise<Delivery> {
+    return this.changeStatusForClient(context, id, 'IN_TRANSIT', 'dispatch');
+  }
+
+  /** `IN_TRANSIT → DELIVERED`. Unknown id: `NOT_FOUND`; any other status: `BAD_USER_INPUT`. */
+  complete(context: DeliveryServiceContext, id: string): Promise<Delivery> {
+    return this.changeStatusForClient(context, id, 'DELIVERED', 'complete');
+  }
+
+  /**
+   * Calls off an order's delivery (`CREATED → CANCELLED`); null when the order has none.
+   * Throws `IllegalDeliveryTransitionError` once the parcel has been dispatched.
+   */
+  cancelForOrder(
+    context: DeliveryServiceContext,
+    orderId: string,
+    note: string | null = null,
+  ): Promise<Delivery | null> {
+    return this.changeStatus(context, { orderId: parseId(orderId, 'orderId') }, 'CANCELLED', note);
+  }
+
+  /** Deliveries newest first, optionally only those in `status`, as a cursor connection. */
+  async list(
+    context: DeliveryServiceContext,
+    { status, first, after }: DeliveryListArgs,
+  ): Promise<Connection<Delivery>> {
+    const limit = pageSize(first);
+    const cursor = decodeTimeCursor(after);
+    const where: FilterQuery<Delivery> = status ? { status } : {};
+    const page: FilterQuery<Delivery> = cursor
+      ? {
+          ...where,
+          $or: [
+            { createdAt: { $lt: cursor.createdAt } },
+            { createdAt: cursor.createdAt, id: { $lt: cursor.id } },
+          ],
+        }
+      : where;
+    const rows = await context.em.find(Delivery, page, {
+      orderBy: { createdAt: 'desc', id: 'desc' },
+      limit: limit + 1,
+    });
+    const totalCount = await context.em.count(Delivery, where);
+    return toConnection(rows, limit, totalCount, timeCursorKey, cursor !== null);
+  }
+
+  private async changeStatusForClient(
+    context: DeliveryServiceContext,
+    rawId: string,
+    to: DeliveryStatus,
+    action: string,
+  ): Promise<Delivery> {
+    const id = parseId(rawId);
+    try {
+      const delivery = await this.changeStatus(context, { id }, to, null);
+      if (!delivery) throw notFound('Delivery', id);
+      return delivery;
+    } catch (error) {
+      if (error instanceof IllegalDeliveryTransitionError) {
+        throw badUserInput(`Cannot ${action} delivery ${id}: ${error.message}`, 'id');
+      }
+      throw error;
+    }
+  }
+
+  /** The one place a delivery's status changes: row lock, state machine, timestamp, tracking event. */
+  private async changeStatus(
+    context: DeliveryServiceContext,
+    where: FilterQuery<Delivery>,
+    to: DeliveryStatus,
+    note: string | null,
+  ): Promise<Delivery | null> {
+    return context.em.transactional(async (em) => {
+      // `refresh` because a forked identity map may hold a status read before the lock.
+      const delivery = await em.findOne(Delivery, where, {
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+        refresh: true,
+      });
+      if (!delivery) return null;
+      assertDeliveryTransition(delivery.status, to);
+      const now = new Date();
+      delivery.status = to;
+      const stamp = STAMP[to];
+      if (stamp) delivery[stamp] = now;
+      em.persist(new TrackingEvent(delivery, to, note, now));
+      return delivery;
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { encodeCursor } from '@marketplace/platform';
+import { decodeTimeCursor, timeCursorKey } from './cursor';
+
+describe('time cursor', () => {
+  it('round-trips a (createdAt, id) position', () => {
+    const position = {
+      createdAt: new Date('2026-11-21T10:15:30.123Z'),
+      id: '1b4e28ba-2fa1-41d2-883f-0016d3cca427',
+    };
+    expect(decodeTimeCursor(encodeCursor(timeCursorKey(position)))).toEqual(position);
+  });
+
+  it('reads no cursor as the first page', () => {
+    expect(decodeTimeCursor(undefined)).toBeNull();
+    expect(decodeTimeCursor(null)).toBeNull();
+  });
+
+  it.each([
+    ['garbage', 'not a cursor'],
+    ['a bad date', encodeCursor(['yesterday', '1b4e28ba-2fa1-41d2-883f-0016d3cca427'])],
+    ['a bad id', encodeCursor(['2026-11-21T10:15:30.123Z', 'x'])],
+    ['a number date', encodeCursor([5, '1b4e28ba-2fa1-41d2-883f-0016d3cca427'])],
+  ])('refuses %s as BAD_USER_INPUT on after', (_case, cursor) => {
+    expect(() => decodeTimeCursor(cursor)).toThrow(
+      expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } }),
+    );
+  });
+});

@@ -95,7 +95,12 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432';
   await checkPostgres(databaseUrl);
 
-  const kafka = await ensureKafka({ log: (message) => console.log(`${color(35, 'kafka   ')} ${message}`) });
+  // Children run in their own process groups, so Ctrl-C reaches only this process, which then
+  // stops the stack in order: gateway, subgraphs (draining their outboxes), Kafka last.
+  const kafka = await ensureKafka({
+    detached: true,
+    log: (message) => console.log(`${color(35, 'kafka   ')} ${message}`),
+  });
   console.log(
     `${color(35, 'kafka   ')} ${kafka.startedByUs ? 'started' : 'using'} broker at ${kafka.brokers}`,
   );
@@ -126,7 +131,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   const launch = (name: string, entry: string): ChildProcess => {
-    const child = spawn(process.execPath, [entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     prefixOutput(name, child);
     child.once('exit', (code) => {
       if (!stopping) {

@@ -3,23 +3,45 @@
  * and composes `schema/supergraph.graphql` with Apollo composition, printing its hints.
  * A running gateway picks the new supergraph up without a restart.
  */
-import { writeFileSync } from 'node:fs';
-import { composeServices } from '@apollo/composition';
-import { codeSdl, committedSdlPath, serviceDefinitions, SUBGRAPHS, SUPERGRAPH_PATH } from './subgraphs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { composeSubgraphs } from './checks/composition';
+import { formatFinding } from './checks/finding';
+import {
+  codeSdl,
+  codeSdlPath,
+  committedSdlPath,
+  repoPath,
+  routingUrl,
+  SUBGRAPHS,
+  SUPERGRAPH_PATH,
+} from './subgraphs';
 
 function main(): void {
-  for (const { name } of SUBGRAPHS) writeFileSync(committedSdlPath(name), codeSdl(name));
-  const result = composeServices(serviceDefinitions());
-  for (const hint of result.hints ?? []) console.log(`hint: ${hint.definition.code}: ${hint.message}`);
-  if (result.errors) {
-    for (const error of result.errors) console.error(`composition error: ${error.message}`);
+  const missing = SUBGRAPHS.filter(({ name }) => !existsSync(codeSdlPath(name)));
+  const subgraphs = SUBGRAPHS.filter((subgraph) => !missing.includes(subgraph)).map(({ name, port }) => ({
+    name,
+    url: routingUrl(port),
+    sdl: codeSdl(name),
+  }));
+  for (const { name, sdl } of subgraphs) writeFileSync(committedSdlPath(name), sdl);
+  if (missing.length > 0) {
+    for (const { name } of missing)
+      console.error(`subgraph ${name}: ${repoPath(codeSdlPath(name))} not found`);
+    console.error('not composing: every subgraph needs its SDL');
     process.exit(1);
   }
-  writeFileSync(
-    SUPERGRAPH_PATH,
-    result.supergraphSdl.endsWith('\n') ? result.supergraphSdl : `${result.supergraphSdl}\n`,
-  );
-  console.log(`composed ${SUBGRAPHS.length} subgraphs into schema/supergraph.graphql`);
+
+  const outcome = composeSubgraphs(subgraphs);
+  for (const hint of outcome.hints) console.log(`hint: ${hint}`);
+  if (outcome.supergraphSdl === undefined) {
+    for (const failure of outcome.errors) console.error(formatFinding(failure));
+    console.error(
+      `composition failed with ${outcome.errors.length} error(s); schema/supergraph.graphql unchanged`,
+    );
+    process.exit(1);
+  }
+  writeFileSync(SUPERGRAPH_PATH, outcome.supergraphSdl);
+  console.log(`composed ${subgraphs.length} subgraphs into ${repoPath(SUPERGRAPH_PATH)}`);
 }
 
 main();

@@ -1,4 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122000100 } from './Migration20261122000100';
 
 /** The cart service's migrations, oldest first. */
-export const cartMigrations: MigrationObject[] = [];
+export const cartMigrations: MigrationObject[] = [
+  { name: 'Migration20261122000100', class: Migration20261122000100 },
+];

@@ -1,4 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122000000 } from './Migration20261122000000';
 
 /** The product service's migrations, oldest first. */
-export const productMigrations: MigrationObject[] = [];
+export const productMigrations: MigrationObject[] = [
+  { name: 'Migration20261122000000', class: Migration20261122000000 },
+];

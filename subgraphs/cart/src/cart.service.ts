@@ -1,0 +1,214 @@
+import type DataLoader from 'dataloader';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { GraphQLError } from 'graphql';
+import {
+  forbidden,
+  newId,
+  notFound,
+  parseId,
+  requireOwnerOrAdmin,
+  requireViewer,
+  type Money,
+  type PlatformConfig,
+  type Viewer,
+} from '@marketplace/platform';
+import {
+  cartTotal,
+  ensureAvailable,
+  ensureRoomForLine,
+  itemCount,
+  lineTotal,
+  validateQuantity,
+} from './domain/cart-rules';
+import type { CartLoaders } from './context';
+import { mayAccess } from './domain/cart-access';
+import { Cart } from './entities/cart.entity';
+import { CartItem } from './entities/cart-item.entity';
+import type { CatalogProduct, ProductCatalog } from './product-catalog.client';
+
+/** What the service needs of a request. */
+export interface CartServiceContext {
+  em: EntityManager;
+  viewer: Viewer | null;
+  /** Forwarded to the product subgraph. */
+  authorization: string | null;
+  loaders: CartLoaders;
+}
+
+/**
+ * Carts: one per user, changed only by their owner. Every change to a cart first takes the cart's
+ * row lock (creating the cart if needed), so concurrent changes of one cart apply one after the
+ * other: no increment is lost and the unique (cart, product) index is never hit by a race.
+ */
+export class CartService {
+  constructor(
+    private readonly config: PlatformConfig,
+    private readonly catalog: ProductCatalog,
+  ) {}
+
+  /** The cart of `userId` (created empty if missing), for that user or an administrator. */
+  async cartOfUser(context: CartServiceContext, userId: string): Promise<Cart> {
+    requireOwnerOrAdmin(context.viewer, userId);
+    const existing = await context.em.findOne(Cart, { userId });
+    if (existing) return existing;
+    // Created outside any transaction; a concurrent creator wins harmlessly.
+    await context.em.execute(
+      'insert into carts (id, user_id) values (?, ?) on conflict (user_id) do nothing',
+      [newId(), userId],
+    );
+    return context.em.findOneOrFail(Cart, { userId });
+  }
+
+  /** Adds units of a product to the caller's cart, on top of what is already there. */
+  async addToCart(context: CartServiceContext, productId: string, quantity: number): Promise<Cart> {
+    const viewer = requireViewer(context.viewer);
+    const id = parseId(productId, 'productId');
+    const added = validateQuantity(quantity);
+    const product = await this.productForChange(context, viewer.userId, id);
+    const cartId = await this.changeCart(context, viewer.userId, async (tx, cartId) => {
+      const item = await tx.findOne(CartItem, { cart: cartId, productId: id });
+      const held = item?.quantity ?? 0;
+      ensureAvailable(product, held + added, held);
+      if (item) {
+        item.quantity = held + added;
+      } else {
+        ensureRoomForLine(await tx.count(CartItem, { cart: cartId }));
+        tx.persist(new CartItem(tx.getReference(Cart, cartId), id, added));
+      }
+    });
+    return this.loadCart(context, cartId);
+  }
+
+  /** Sets the quantity of a product that is in the caller's cart. */
+  async updateCartItem(context: CartServiceContext, productId: string, quantity: number): Promise<Cart> {
+    const viewer = requireViewer(context.viewer);
+    const id = parseId(productId, 'productId');
+    const wanted = validateQuantity(quantity);
+    const product = await this.productForChange(context, viewer.userId, id);
+    ensureAvailable(product, wanted);
+    const cartId = await this.changeCart(context, viewer.userId, async (tx, cartId) => {
+      const item = await tx.findOne(CartItem, { cart: cartId, productId: id });
+      if (!item) throw this.notInCart(id);
+      item.quantity = wanted;
+    });
+    return this.loadCart(context, cartId);
+  }
+
+  /** Removes a product from the caller's cart; NOT_FOUND if it is not there. */
+  async removeFromCart(context: CartServiceContext, productId: string): Promise<Cart> {
+    const viewer = requireViewer(context.viewer);
+    const id = parseId(productId, 'productId');
+    const cartId = await this.changeCart(context, viewer.userId, async (tx, cartId) => {
+      if ((await tx.nativeDelete(CartItem, { cart: cartId, productId: id })) === 0) throw this.notInCart(id);
+    });
+    return this.loadCart(context, cartId);
+  }
+
+  /** Empties the caller's cart. */
+  async clearCart(context: CartServiceContext): Promise<Cart> {
+    const viewer = requireViewer(context.viewer);
+    const cartId = await this.changeCart(context, viewer.userId, async (tx, cartId) => {
+      await tx.nativeDelete(CartItem, { cart: cartId });
+    });
+    return this.loadCart(context, cartId);
+  }
+
+  /**
+   * Empties the cart of `userId` without checking who asks: for the service itself (e.g. when
+   * an order has been placed), never for a GraphQL caller. Returns how many lines were removed.
+   */
+  async clearCartOfUser(context: { em: EntityManager }, userId: string): Promise<number> {
+    return context.em.fork().transactional(async (tx) => {
+      const carts = await tx.execute<{ id: string }[]>(
+        'update carts set updated_at = now() where user_id = ? returning id',
+        [userId],
+      );
+      if (carts.length === 0) return 0;
+      return tx.nativeDelete(CartItem, { cart: carts[0].id });
+    });
+  }
+
+  items(context: CartServiceContext, cart: Cart): Promise<CartItem[]> {
+    return context.loaders.itemsByCartId.load(cart.id);
+  }
+
+  async lineTotal(context: CartServiceContext, item: CartItem): Promise<Money> {
+    const product = await this.products(context).load(item.productId);
+    if (!product) throw notFound('Product', item.productId);
+    return lineTotal(product.price, item.quantity);
+  }
+
+  async total(context: CartServiceContext, cart: Cart): Promise<Money> {
+    const items = await this.items(context, cart);
+    const lines = await Promise.all(items.map((item) => this.lineTotal(context, item)));
+    return cartTotal(lines, this.config.currency);
+  }
+
+  async itemCount(context: CartServiceContext, cart: Cart): Promise<number> {
+    return itemCount((await this.items(context, cart)).map((item) => item.quantity));
+  }
+
+  /** A cart by id (for `_entities`): null if unknown; FORBIDDEN unless the caller owns it or is an admin. */
+  async cartById(context: CartServiceContext, cartId: string): Promise<Cart | null> {
+    // Anonymous callers learn nothing, not even whether the cart exists.
+    if (!context.viewer) throw forbidden();
+    const cart = await context.loaders.cartById.load(cartId);
+    if (cart && !mayAccess(context.viewer, cart.userId)) throw forbidden();
+    return cart;
+  }
+
+  private products(context: CartServiceContext): DataLoader<string, CatalogProduct | null> {
+    return context.loaders.products(this.catalog, context.authorization);
+  }
+
+  /**
+   * The product being changed, fetched together with every other product in the user's cart: the
+   * one call also serves the response's line totals from the loader's cache.
+   */
+  private async productForChange(
+    context: CartServiceContext,
+    userId: string,
+    productId: string,
+  ): Promise<CatalogProduct> {
+    // A fork: these rows must not linger in the request's identity map once the cart has changed.
+    const items = await context.em.fork().find(CartItem, { cart: { userId } });
+    const ids = [productId, ...items.map((item) => item.productId).filter((id) => id !== productId)];
+    const [product] = await this.products(context).loadMany(ids);
+    if (product instanceof Error) throw product;
+    if (!product) throw notFound('Product', productId);
+    return product;
+  }
+
+  /**
+   * Runs `change` in a transaction holding the row lock of the user's cart (created if missing),
+   * and marks the cart updated. Returns the cart id.
+   */
+  private async changeCart(
+    context: CartServiceContext,
+    userId: string,
+    change: (tx: EntityManager, cartId: string) => Promise<void>,
+  ): Promise<string> {
+    return context.em.fork().transactional(async (tx) => {
+      const [cart] = await tx.execute<{ id: string }[]>(
+        `insert into carts (id, user_id) values (?, ?)
+         on conflict (user_id) do update set updated_at = now()
+         returning id`,
+        [newId(), userId],
+      );
+      await change(tx, cart.id);
+      return cart.id;
+    });
+  }
+
+  private async loadCart(context: CartServiceContext, cartId: string): Promise<Cart> {
+    const cart = await context.loaders.cartById.load(cartId);
+    if (!cart) throw notFound('Cart', cartId);
+    return cart;
+  }
+
+  private notInCart(productId: string): GraphQLError {
+    return new GraphQLError(`Product ${productId} is not in your cart`, {
+      extensions: { code: 'NOT_FOUND', typeName: 'CartItem', id: productId },
+    });
+  }
+}

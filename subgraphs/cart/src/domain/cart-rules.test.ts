@@ -1,0 +1,82 @@
+import {
+  cartTotal,
+  ensureAvailable,
+  ensureRoomForLine,
+  itemCount,
+  lineTotal,
+  MAX_CART_LINES,
+  validateQuantity,
+} from './cart-rules';
+
+const errorOf = (action: () => unknown): { message: string; extensions: unknown } => {
+  try {
+    action();
+  } catch (error) {
+    return error as { message: string; extensions: unknown };
+  }
+  throw new Error('expected an error');
+};
+
+describe('validateQuantity', () => {
+  it('accepts a positive integer', () => {
+    expect(validateQuantity(3)).toBe(3);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('refuses %p as BAD_USER_INPUT on quantity', (quantity) => {
+    expect(errorOf(() => validateQuantity(quantity)).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'quantity',
+    });
+  });
+});
+
+describe('ensureAvailable', () => {
+  const tulip = { name: 'Yellow Tulip', available: 3 };
+
+  it('allows a line up to the available stock', () => {
+    expect(() => ensureAvailable(tulip, 3)).not.toThrow();
+  });
+
+  it('says how many are available, and how many the cart already holds', () => {
+    expect(errorOf(() => ensureAvailable(tulip, 4)).message).toBe('Only 3 units of "Yellow Tulip" available');
+    expect(errorOf(() => ensureAvailable(tulip, 5, 2)).message).toBe(
+      'Only 3 units of "Yellow Tulip" available; your cart already has 2',
+    );
+    expect(errorOf(() => ensureAvailable({ name: 'Peony', available: 1 }, 2)).message).toBe(
+      'Only 1 unit of "Peony" available',
+    );
+  });
+
+  it('never reports a negative availability', () => {
+    expect(errorOf(() => ensureAvailable({ name: 'Peony', available: -2 }, 1)).message).toMatch(
+      /^Only 0 units/,
+    );
+  });
+});
+
+describe('ensureRoomForLine', () => {
+  it(`allows up to ${MAX_CART_LINES} lines`, () => {
+    expect(() => ensureRoomForLine(MAX_CART_LINES - 1)).not.toThrow();
+    expect(errorOf(() => ensureRoomForLine(MAX_CART_LINES)).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'productId',
+    });
+  });
+});
+
+describe('totals', () => {
+  it('multiplies the unit price and sums lines and quantities', () => {
+    const lines = [
+      lineTotal({ amount: 10000, currency: 'RUB' }, 3),
+      lineTotal({ amount: 2500, currency: 'RUB' }, 1),
+    ];
+    expect(lines[0]).toEqual({ amount: 30000, currency: 'RUB' });
+    expect(cartTotal(lines, 'RUB')).toEqual({ amount: 32500, currency: 'RUB' });
+    expect(itemCount([3, 1])).toBe(4);
+  });
+
+  it('prices an empty cart at zero in the shop currency', () => {
+    expect(cartTotal([], 'RUB')).toEqual({ amount: 0, currency: 'RUB' });
+    expect(itemCount([])).toBe(0);
+  });
+});

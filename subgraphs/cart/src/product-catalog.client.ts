@@ -1,0 +1,78 @@
+import DataLoader from 'dataloader';
+import { ServiceClient, serviceUrl, type Money } from '@marketplace/platform';
+
+/** What the cart needs to know about a product. */
+export interface CatalogProduct {
+  id: string;
+  name: string;
+  price: Money;
+  /** Units that can still be bought. */
+  available: number;
+}
+
+const PRODUCTS_QUERY = /* GraphQL */ `
+  query CartProducts($representations: [_Any!]!) {
+    _entities(representations: $representations) {
+      ... on Product {
+        id
+        name
+        price {
+          amount
+          currency
+        }
+        stock {
+          available
+        }
+      }
+    }
+  }
+`;
+
+interface EntitiesResponse {
+  _entities: ({
+    id: string;
+    name: string;
+    price: Money;
+    stock: { available: number };
+  } | null)[];
+}
+
+/** Largest number of products asked for in one HTTP call. */
+export const MAX_PRODUCTS_PER_CALL = 200;
+
+/**
+ * Reads prices and stock from the product subgraph through its `_entities` entry point, exactly
+ * as the gateway would. The caller's `Authorization` header is forwarded, so the product
+ * subgraph applies the caller's own permissions.
+ */
+export class ProductCatalog {
+  constructor(private readonly client: ServiceClient) {}
+
+  /** The product subgraph at `PRODUCT_SERVICE_URL` (default `http://127.0.0.1:4002/graphql`). */
+  static fromEnvironment(env: NodeJS.ProcessEnv = process.env): ProductCatalog {
+    return new ProductCatalog(new ServiceClient('product', serviceUrl('product', 4002, env)));
+  }
+
+  /** Products by id in key order, `null` for ids the catalog does not know. One HTTP call. */
+  async fetch(ids: readonly string[], authorization: string | null): Promise<(CatalogProduct | null)[]> {
+    if (ids.length === 0) return [];
+    const data = await this.client.request<EntitiesResponse>(
+      PRODUCTS_QUERY,
+      { representations: ids.map((id) => ({ __typename: 'Product', id })) },
+      authorization,
+    );
+    return data._entities.map((entity) =>
+      entity
+        ? { id: entity.id, name: entity.name, price: entity.price, available: entity.stock.available }
+        : null,
+    );
+  }
+
+  /**
+   * A per-request loader: every product a request needs (all cart lines, the total, a
+   * mutation's stock check) is fetched in one batched call and then served from its cache.
+   */
+  createLoader(authorization: string | null): DataLoader<string, CatalogProduct | null> {
+    return new DataLoader((ids) => this.fetch(ids, authorization), { maxBatchSize: MAX_PRODUCTS_PER_CALL });
+  }
+}

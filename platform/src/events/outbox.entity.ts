@@ -31,7 +31,7 @@ export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
   tableName: 'outbox',
   properties: {
     id: { type: 'uuid', primary: true },
-    position: { type: 'bigint', autoincrement: true, unique: 'outbox_position_unique', persist: false },
+    position: { type: 'bigint', autoincrement: true, unique: 'outbox_position_unique' },
     topic: { type: 'string', length: 200 },
     messageKey: { type: 'string', length: 200 },
     type: { type: 'string', length: 100 },

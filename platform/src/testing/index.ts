@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { dropDatabase } from '../database';
 import { loadConfig, type PlatformConfig } from '../config';
 import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../subgraph';
-import type { QueryObserver } from '../database';
+import type { Orm, QueryObserver } from '../database';
 
 /** A unique database prefix per test file, so parallel test files never share data. */
 export const uniquePrefix = (): string => `mpt_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
@@ -109,4 +109,9 @@ export async function eventually<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** SQL the schema generator would still run to match the entities: empty when migrations and entities agree. */
+export async function pendingSchemaChanges(orm: Orm): Promise<string> {
+  return (await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false })).trim();
 }

@@ -1,5 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { entityByIdLoader, groupedLoader, type SubgraphContext } from '@marketplace/platform';
+import {
+  entityByIdLoader,
+  groupedLoader,
+  type EventWorkers,
+  type SubgraphContext,
+} from '@marketplace/platform';
 import type { DeliveryService } from './delivery.service';
 import { compareTrackingEvents } from './domain/delivery-state';
 import { Delivery } from './entities/delivery.entity';
@@ -22,6 +27,8 @@ export const createLoaders = (em: EntityManager) => ({
 
 export interface DeliveryServices {
   deliveries: DeliveryService;
+  /** The saga workers, set when they start (tests apply events through `events.consumer`). */
+  events?: EventWorkers;
 }
 
 export type DeliveryContext = SubgraphContext<ReturnType<typeof createLoaders>, DeliveryServices>;

@@ -2,6 +2,7 @@ import { LockMode, UniqueConstraintViolationException, type FilterQuery } from '
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   badUserInput,
+  enqueueEvent,
   notFound,
   pageSize,
   parseId,
@@ -17,6 +18,7 @@ import {
 import { validateDestination } from './domain/destination';
 import { Delivery } from './entities/delivery.entity';
 import { TrackingEvent } from './entities/tracking-event.entity';
+import { deliveryStatusEvent } from './events/delivery-events';
 
 /**
  * What the service needs of a caller: an EntityManager fork of its own. When `em` is inside a
@@ -61,16 +63,24 @@ const STAMP: Partial<Record<DeliveryStatus, 'shippedAt' | 'deliveredAt' | 'cance
 
 /**
  * Deliveries and their lifecycle. Every status change takes the delivery's row lock, checks the
- * move against `domain/delivery-state`, and records a tracking event in the same transaction, so
- * of two concurrent changes the second sees the first's result (and is refused if it no longer
- * applies). The order saga will call these methods and add its events in the same transaction.
+ * move against `domain/delivery-state`, and records a tracking event and the event announcing it
+ * (`DeliveryCreated`, `DeliveryDispatched`, `DeliveryCompleted`, `DeliveryCancelled`, via the
+ * outbox) in the same transaction, so of two concurrent changes the second sees the first's result
+ * (and is refused if it no longer applies), and an event goes out exactly when its change commits.
  */
 export class DeliveryService {
-  constructor(private readonly options: DeliveryServiceOptions) {}
+  /**
+   * @param eventsTopic the namespaced topic delivery events are published to
+   *   (`namespaced(config, TOPICS.delivery)`).
+   */
+  constructor(
+    private readonly options: DeliveryServiceOptions,
+    private readonly eventsTopic: string,
+  ) {}
 
   /**
    * Creates the `CREATED` delivery of an order, shipping from the warehouse. Idempotent per order:
-   * a repeated call (also a concurrent one) returns the existing delivery unchanged.
+   * a repeated call (also a concurrent one) returns the existing delivery unchanged and announces nothing.
    */
   async createDelivery(context: DeliveryServiceContext, input: NewDelivery): Promise<Delivery> {
     const orderId = parseId(input.orderId, 'orderId');
@@ -82,6 +92,7 @@ export class DeliveryService {
       return await context.em.transactional(async (em) => {
         const delivery = new Delivery(orderId, userId, this.options.warehouseAddress, destination);
         em.persist([delivery, new TrackingEvent(delivery, 'CREATED', null, delivery.createdAt)]);
+        enqueueEvent(em, this.eventsTopic, deliveryStatusEvent(delivery));
         await em.flush();
         return delivery;
       });
@@ -160,7 +171,7 @@ export class DeliveryService {
     }
   }
 
-  /** The one place a delivery's status changes: row lock, state machine, timestamp, tracking event. */
+  /** The one place a delivery's status changes: row lock, state machine, timestamp, tracking event, event. */
   private async changeStatus(
     context: DeliveryServiceContext,
     where: FilterQuery<Delivery>,
@@ -180,6 +191,7 @@ export class DeliveryService {
       const stamp = STAMP[to];
       if (stamp) delivery[stamp] = now;
       em.persist(new TrackingEvent(delivery, to, note, now));
+      enqueueEvent(em, this.eventsTopic, deliveryStatusEvent(delivery));
       return delivery;
     });
   }

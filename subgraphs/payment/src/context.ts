@@ -1,7 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { entityByIdLoader, groupedLoader, type SubgraphContext } from '@marketplace/platform';
+import {
+  entityByIdLoader,
+  groupedLoader,
+  type EventWorkers,
+  type SubgraphContext,
+} from '@marketplace/platform';
 import { Payment } from './entities/payment.entity';
 import { Wallet } from './entities/wallet.entity';
+import type { OrderPaymentService } from './order-payment.service';
 import type { PaymentService } from './payment.service';
 import type { WalletService } from './wallet.service';
 
@@ -23,6 +29,9 @@ export const createLoaders = (em: EntityManager) => ({
 export interface PaymentServices {
   wallets: WalletService;
   payments: PaymentService;
+  orderPayments: OrderPaymentService;
+  /** The saga workers, set when they start (tests apply events through `events.consumer`). */
+  events?: EventWorkers;
 }
 
 export type PaymentContext = SubgraphContext<ReturnType<typeof createLoaders>, PaymentServices>;

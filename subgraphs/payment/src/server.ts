@@ -2,27 +2,54 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import gql from 'graphql-tag';
 import { paymentMigrations } from '@marketplace/migrations';
-import type { SubgraphDefinition } from '@marketplace/platform';
+import {
+  namespaced,
+  OutboxMessageSchema,
+  ProcessedEventSchema,
+  TOPICS,
+  type SubgraphDefinition,
+} from '@marketplace/platform';
 import { createLoaders, type PaymentServices } from './context';
+import { PayableOrderSchema } from './entities/payable-order.entity';
 import { PaymentSchema } from './entities/payment.entity';
 import { WalletTransactionSchema } from './entities/wallet-transaction.entity';
 import { WalletSchema } from './entities/wallet.entity';
+import { paymentWorkers } from './events';
+import { OrderPaymentService } from './order-payment.service';
 import { PaymentService } from './payment.service';
 import { resolvers } from './resolvers';
 import { WalletService } from './wallet.service';
 
 export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
 
-/** The payment subgraph: wallets, their ledger and order payments. Building it has no side effects. */
+/**
+ * The payment subgraph: wallets, their ledger and order payments, and the payment step of the order
+ * saga (payable orders from order events, `payOrder`, refunds). Building it has no side effects.
+ */
 export const paymentSubgraph: SubgraphDefinition<ReturnType<typeof createLoaders>, PaymentServices> = {
   name: 'payment',
   typeDefs,
   resolvers,
-  entities: [WalletSchema, WalletTransactionSchema, PaymentSchema],
+  entities: [
+    WalletSchema,
+    WalletTransactionSchema,
+    PaymentSchema,
+    PayableOrderSchema,
+    OutboxMessageSchema,
+    ProcessedEventSchema,
+  ],
   migrations: paymentMigrations,
   createLoaders,
-  createServices: ({ config }) => ({
-    wallets: new WalletService(config.currency),
-    payments: new PaymentService(config.currency),
-  }),
+  createServices: ({ config }) => {
+    const wallets = new WalletService(config.currency);
+    return {
+      wallets,
+      payments: new PaymentService(config.currency),
+      orderPayments: new OrderPaymentService(wallets, {
+        eventsTopic: namespaced(config, TOPICS.payment),
+        currency: config.currency,
+      }),
+    };
+  },
+  workers: paymentWorkers,
 };

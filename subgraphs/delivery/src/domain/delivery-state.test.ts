@@ -2,6 +2,7 @@ import {
   assertDeliveryTransition,
   canTransitionDelivery,
   compareTrackingEvents,
+  deliveryEventVersion,
   DELIVERY_STATUSES,
   IllegalDeliveryTransitionError,
   isFinalDeliveryStatus,
@@ -57,5 +58,18 @@ describe('delivery state machine', () => {
       'IN_TRANSIT',
       'DELIVERED',
     ]);
+  });
+});
+
+describe('delivery event versions', () => {
+  it('numbers the events of a delivery in the order they happen', () => {
+    expect(
+      ['CREATED', 'IN_TRANSIT', 'DELIVERED'].map((status) => deliveryEventVersion(status as DeliveryStatus)),
+    ).toEqual([1, 2, 3]);
+    expect(deliveryEventVersion('CANCELLED')).toBe(deliveryEventVersion('CREATED') + 1);
+  });
+
+  it('gives every allowed move a higher version than the status it leaves', () => {
+    for (const [from, to] of ALLOWED) expect(deliveryEventVersion(to)).toBe(deliveryEventVersion(from) + 1);
   });
 });

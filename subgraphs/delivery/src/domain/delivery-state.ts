@@ -51,3 +51,17 @@ export const compareTrackingEvents = (
 ): number =>
   a.occurredAt.getTime() - b.occurredAt.getTime() ||
   DELIVERY_STATUSES.indexOf(a.status) - DELIVERY_STATUSES.indexOf(b.status);
+
+/**
+ * How many statuses a delivery in `status` has been through. The machine never revisits a status
+ * and reaches each by one path only, so this is the per-order `version` of the delivery event that
+ * announces `status` (one delivery per order).
+ */
+const STEPS: Readonly<Record<DeliveryStatus, number>> = {
+  CREATED: 1,
+  IN_TRANSIT: 2,
+  DELIVERED: 3,
+  CANCELLED: 2,
+};
+
+export const deliveryEventVersion = (status: DeliveryStatus): number => STEPS[status];

@@ -82,12 +82,14 @@ export type TrackingEvent = {
   occurredAt: Scalars['DateTime']['output'];
 };
 
+/** One delivery in a page of deliveries, with the cursor to continue after it. */
 export type DeliveryEdge = {
   __typename?: 'DeliveryEdge';
   cursor: Scalars['String']['output'];
   node: Delivery;
 };
 
+/** A page of deliveries, newest first. */
 export type DeliveryConnection = {
   __typename?: 'DeliveryConnection';
   edges: Array<DeliveryEdge>;

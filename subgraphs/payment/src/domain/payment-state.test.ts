@@ -1,6 +1,7 @@
 import {
   assertPaymentTransition,
   canTransitionPayment,
+  chargedPaymentEventVersion,
   IllegalPaymentTransitionError,
   isFinalPaymentStatus,
   PAYMENT_STATUSES,
@@ -41,5 +42,12 @@ describe('payment state machine', () => {
 
   it('treats FAILED and REFUNDED as final', () => {
     expect(PAYMENT_STATUSES.filter(isFinalPaymentStatus)).toEqual(['FAILED', 'REFUNDED']);
+  });
+});
+
+describe('charged payment event versions', () => {
+  it('announces the charge before the refund of the same order', () => {
+    expect(chargedPaymentEventVersion('SUCCEEDED')).toBe(1);
+    expect(chargedPaymentEventVersion('REFUNDED')).toBeGreaterThan(chargedPaymentEventVersion('SUCCEEDED'));
   });
 });

@@ -34,3 +34,13 @@ export function assertPaymentTransition(from: PaymentStatus, to: PaymentStatus):
 }
 
 export const isFinalPaymentStatus = (status: PaymentStatus): boolean => NEXT[status].length === 0;
+
+/**
+ * The per-order `version` of the event announcing that an order's charged payment reached
+ * `status`. An order has at most one charged payment (a partial unique index), and only its
+ * `SUCCEEDED` (1) and `REFUNDED` (2) steps are announced, so this is the payment service's
+ * per-order event sequence without a counter column.
+ */
+export function chargedPaymentEventVersion(status: 'SUCCEEDED' | 'REFUNDED'): number {
+  return status === 'SUCCEEDED' ? 1 : 2;
+}

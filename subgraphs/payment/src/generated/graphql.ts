@@ -89,12 +89,14 @@ export type WalletTransaction = {
   createdAt: Scalars['DateTime']['output'];
 };
 
+/** One wallet movement in a page of the ledger, with the cursor to continue after it. */
 export type WalletTransactionEdge = {
   __typename?: 'WalletTransactionEdge';
   cursor: Scalars['String']['output'];
   node: WalletTransaction;
 };
 
+/** A page of a wallet's movements, newest first. */
 export type WalletTransactionConnection = {
   __typename?: 'WalletTransactionConnection';
   edges: Array<WalletTransactionEdge>;
@@ -131,10 +133,23 @@ export type Mutation = {
    * 100 000 000 (1 000 000.00 in the shop currency).
    */
   topUpWallet: Wallet;
+  /**
+   * Pays for one of the signed-in user's orders from their wallet, once: the order must be
+   * `AWAITING_PAYMENT` (else `BAD_USER_INPUT` with `extensions.reason` `ORDER_NOT_PAYABLE`), and the
+   * balance must cover its total (else `BAD_USER_INPUT` with reason `INSUFFICIENT_FUNDS`, and nothing
+   * is charged). Submitting again for a paid order returns the same payment without charging twice.
+   * Only the buyer may pay (`FORBIDDEN` for anyone else, administrators included); an order this
+   * service has not heard of is `NOT_FOUND`.
+   */
+  payOrder: Payment;
 };
 
 export type MutationTopUpWalletArgs = {
   amount: Scalars['Int']['input'];
+};
+
+export type MutationPayOrderArgs = {
+  orderId: Scalars['ID']['input'];
 };
 
 export type Link__Purpose =
@@ -585,6 +600,12 @@ export type MutationResolvers<
     ParentType,
     ContextType,
     RequireFields<MutationTopUpWalletArgs, 'amount'>
+  >;
+  payOrder?: Resolver<
+    ResolversTypes['Payment'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationPayOrderArgs, 'orderId'>
   >;
 };
 

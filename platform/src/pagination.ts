@@ -1,4 +1,5 @@
 import { badUserInput } from './errors';
+import { isId } from './ids';
 
 export interface PageInfo {
   hasNextPage: boolean;
@@ -70,4 +71,23 @@ export function toConnection<T>(
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
   };
+}
+
+/** A keyset position in a list ordered by `(createdAt, id)`. */
+export interface TimeCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** The cursor key of a row, for `toConnection`. */
+export const timeCursorKey = (row: TimeCursor): [string, string] => [row.createdAt.toISOString(), row.id];
+
+/** Decodes `after` of a `(createdAt, id)` list; anything this service did not issue is `BAD_USER_INPUT`. */
+export function decodeTimeCursor(after: string | null | undefined): TimeCursor | null {
+  const key = decodeCursor(after, 2);
+  if (key === null) return null;
+  const [createdAt, id] = key;
+  const date = typeof createdAt === 'string' ? new Date(createdAt) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime()) || !isId(id)) throw badUserInput('after is not a valid cursor', 'after');
+  return { createdAt: date, id };
 }

@@ -2,14 +2,16 @@ import { LockMode, UniqueConstraintViolationException, type FilterQuery } from '
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   badUserInput,
+  decodeTimeCursor,
   enqueueEvent,
   notFound,
   pageSize,
   parseId,
+  timeCursorKey,
   toConnection,
   type Connection,
 } from '@marketplace/platform';
-import { decodeTimeCursor, timeCursorKey } from './domain/cursor';
+
 import {
   assertDeliveryTransition,
   IllegalDeliveryTransitionError,

@@ -1,7 +1,15 @@
 import { LockMode, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badUserInput, newId, pageSize, toConnection, type Connection } from '@marketplace/platform';
-import { decodeTimeCursor, timeCursorKey } from './domain/cursor';
+import {
+  badUserInput,
+  decodeTimeCursor,
+  newId,
+  pageSize,
+  timeCursorKey,
+  toConnection,
+  type Connection,
+} from '@marketplace/platform';
+
 import {
   applyToBalance,
   assertPositiveAmount,

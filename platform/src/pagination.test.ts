@@ -1,5 +1,4 @@
-import { encodeCursor } from '@marketplace/platform';
-import { decodeTimeCursor, timeCursorKey } from './cursor';
+import { decodeTimeCursor, encodeCursor, timeCursorKey } from './pagination';
 
 describe('time cursor', () => {
   it('round-trips a (createdAt, id) position', () => {

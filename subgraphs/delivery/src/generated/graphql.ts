@@ -34,7 +34,6 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
-/** An order placed by a shopper. The delivery service adds its delivery. */
 export type Order = {
   __typename?: 'Order';
   id: Scalars['ID']['output'];

@@ -44,7 +44,6 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
 };
 
-/** A shopper. The payment service adds their wallet. */
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
@@ -104,7 +103,6 @@ export type WalletTransactionConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
-/** An order placed by a shopper. The payment service adds its payment. */
 export type Order = {
   __typename?: 'Order';
   id: Scalars['ID']['output'];

@@ -1,4 +1,4 @@
-import { errorCodes } from '@marketplace/platform/testing';
+import { errorCodes, graphql } from '@marketplace/platform/testing';
 import { registerCustomer, startStack, type SignedIn, type Stack } from './harness';
 
 let stack: Stack;
@@ -270,6 +270,39 @@ describe('the marketplace through the gateway', () => {
     for (const [query, variables, token, code] of cases) {
       const result = await stack.query(query, variables, token);
       expect({ query, codes: errorCodes(result) }).toEqual({ query, codes: [code] });
+    }
+  });
+
+  it("lets no one reach another user's data by calling a subgraph directly", async () => {
+    const victim = await registerCustomer(stack, 'victim');
+    const intruder = await registerCustomer(stack, 'intruder');
+    await stack.query('mutation { topUpWallet(amount: 1000) { balance { amount } } }', {}, victim.token);
+    const user = [{ __typename: 'User', id: victim.id }];
+    const probes: [string, string][] = [
+      [stack.user.url, '... on User { email fullName }'],
+      [stack.cart.url, '... on User { cart { items { quantity } } }'],
+      [stack.order.url, '... on User { orders { totalCount } }'],
+      [stack.payment.url, '... on User { wallet { balance { amount } } }'],
+    ];
+    for (const [url, selection] of probes) {
+      const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`;
+      for (const token of [null, intruder.token]) {
+        const result = await graphql<{ _entities: (Record<string, unknown> | null)[] }>(
+          url,
+          query,
+          { r: user },
+          token,
+        );
+        const leaked = (result.data?._entities ?? []).filter(
+          (entity) => entity && Object.keys(entity).length > 0,
+        );
+        expect({ url, token: Boolean(token), leaked }).toEqual({ url, token: Boolean(token), leaked: [] });
+        expect(['FORBIDDEN', 'UNAUTHENTICATED']).toContain(errorCodes(result)[0]);
+      }
+      const forged = await graphql(url, query, { r: user }, 'forged.token.value');
+      expect(errorCodes(forged)).toEqual(['UNAUTHENTICATED']);
+      const own = await graphql<{ _entities: unknown[] }>(url, query, { r: user }, victim.token);
+      expect(own.errors).toBeUndefined();
     }
   });
 });

@@ -1,7 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122100000 } from './Migration20261122100000';
+import { Migration20261123000000 } from './Migration20261123000000';
 
 /** The order service's migrations, oldest first. */
 export const orderMigrations: MigrationObject[] = [
   { name: 'Migration20261122100000', class: Migration20261122100000 },
+  { name: 'Migration20261123000000', class: Migration20261123000000 },
 ];

@@ -46,6 +46,9 @@ export class IdempotentConsumer implements Worker {
   private producer: Producer | undefined;
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
+  private running = false;
+  private consuming = false;
+  private loop: Promise<void> | undefined;
 
   constructor(private readonly options: IdempotentConsumerOptions) {
     this.name = `consumer:${options.name}`;
@@ -53,21 +56,70 @@ export class IdempotentConsumer implements Worker {
     this.retryDelayMs = options.retryDelayMs ?? 100;
   }
 
+  /**
+   * Connects in the background and keeps trying (with backoff) until it is consuming, so a
+   * service starts and serves reads while Kafka is unavailable; events wait in Kafka meanwhile.
+   * A consumer that crashes with a non-retriable error is rebuilt the same way.
+   */
   async start(): Promise<void> {
+    this.running = true;
+    this.loop = this.connectWithRetry();
+  }
+
+  /** Resolves once the consumer has joined its group and is fetching (tests). */
+  async ready(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.consuming) {
+      if (Date.now() > deadline) throw new Error(`${this.name} did not start consuming in time`);
+      await sleep(50);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+    await this.disconnect();
+  }
+
+  private async connectWithRetry(): Promise<void> {
+    const { log } = this.options;
+    for (let failures = 0; this.running && !this.consuming; failures++) {
+      try {
+        await this.connect();
+        this.consuming = true;
+      } catch (error) {
+        const delay = Math.min(5_000, 200 * 2 ** Math.min(failures, 5));
+        log.warn({ err: error, retryInMs: delay }, 'consumer could not start; will retry');
+        await this.disconnect();
+        await sleep(delay);
+      }
+    }
+  }
+
+  private async connect(): Promise<void> {
     const { kafka, topics, groupId, log } = this.options;
     await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopic)]);
     this.producer = kafka.producer();
     await this.producer.connect();
-    this.consumer = kafka.consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 1_000 });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics, fromBeginning: true });
-    await this.consumer.run({ eachMessage: (payload) => this.handle(payload) });
+    const consumer = kafka.consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 1_000 });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || !this.running) return;
+      log.error({ err: payload.error }, 'consumer crashed; rebuilding it');
+      this.consuming = false;
+      this.loop = this.disconnect().then(() => this.connectWithRetry());
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({ eachMessage: (payload) => this.handle(payload) });
     log.info({ groupId, topics }, 'consumer started');
   }
 
-  async stop(): Promise<void> {
+  private async disconnect(): Promise<void> {
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
+    this.consumer = undefined;
+    this.producer = undefined;
   }
 
   /** Applies one event once; returns false when it had been applied before. Exposed for tests. */

@@ -57,12 +57,17 @@ export const errorCodes = (response: GraphQLResponse<unknown>): (string | undefi
 
 export interface TestSubgraph<TServices> extends RunningSubgraph<TServices> {
   config: PlatformConfig;
-  /** Every SQL statement the service ran since the last `resetQueries()`. */
+  /**
+   * Every SQL statement the service ran since the last `resetQueries()`, except the event
+   * workers' own bookkeeping (outbox and processed-event statements run on their own schedule).
+   */
   queries: string[];
   resetQueries(): void;
   /** Stops the service and drops its database. */
   destroy(): Promise<void>;
 }
+
+const WORKER_BOOKKEEPING = /\b(outbox|processed_events)\b/;
 
 /** Starts a subgraph on an ephemeral port with its own fresh database. */
 export async function startTestSubgraph<TLoaders, TServices>(
@@ -72,7 +77,9 @@ export async function startTestSubgraph<TLoaders, TServices>(
 ): Promise<TestSubgraph<TServices>> {
   const config = testConfig(definition.name, prefix, overrides);
   const queries: string[] = [];
-  const onQuery: QueryObserver = (sql) => queries.push(sql);
+  const onQuery: QueryObserver = (sql) => {
+    if (!WORKER_BOOKKEEPING.test(sql)) queries.push(sql);
+  };
   const running = await startSubgraph(definition, { config, onQuery });
   return {
     ...running,

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
 import {
   forbidden,
+  isId,
   newId,
   notFound,
   parseId,
@@ -126,6 +127,32 @@ export class CartService {
       if (carts.length === 0) return 0;
       return tx.nativeDelete(CartItem, { cart: carts[0].id });
     });
+  }
+
+  /**
+   * Takes out of the cart of `userId` the lines of the products an order was placed for
+   * (`OrderPlaced`); anything added since for other products stays. Runs in the caller's
+   * transaction (the saga consumer's, which records the event with it) and holds the cart's row
+   * lock like every other change, so a concurrent `addToCart` applies wholly before or after.
+   * Returns how many lines were removed.
+   */
+  async removeOrderedProducts(
+    context: { em: EntityManager },
+    userId: string,
+    productIds: readonly string[],
+  ): Promise<number> {
+    if (!isId(userId) || productIds.length === 0) return 0;
+    const [cart] = await context.em.execute<{ id: string }[]>(
+      'select id from carts where user_id = ? for update',
+      [userId.toLowerCase()],
+    );
+    if (!cart) return 0;
+    const removed = await context.em.nativeDelete(CartItem, {
+      cart: cart.id,
+      productId: { $in: [...productIds] },
+    });
+    if (removed > 0) await context.em.execute('update carts set updated_at = now() where id = ?', [cart.id]);
+    return removed;
   }
 
   items(context: CartServiceContext, cart: Cart): Promise<CartItem[]> {

@@ -1,6 +1,11 @@
 import type DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { entityByIdLoader, groupedLoader, type SubgraphContext } from '@marketplace/platform';
+import {
+  entityByIdLoader,
+  groupedLoader,
+  type EventWorkers,
+  type SubgraphContext,
+} from '@marketplace/platform';
 import type { CartService } from './cart.service';
 import { Cart } from './entities/cart.entity';
 import { CartItem } from './entities/cart-item.entity';
@@ -32,6 +37,8 @@ export type CartLoaders = ReturnType<typeof createLoaders>;
 
 export interface CartServices {
   carts: CartService;
+  /** The saga worker, set when it starts (tests apply events through `events.consumer`). */
+  events?: EventWorkers;
 }
 
 export type CartContext = SubgraphContext<CartLoaders, CartServices>;

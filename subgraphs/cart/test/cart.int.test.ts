@@ -7,7 +7,7 @@ import {
   type GraphQLResponse,
   type TestSubgraph,
 } from '@marketplace/platform/testing';
-import { productSubgraph } from '@marketplace/product';
+import { productSubgraph } from '../../product/src/server';
 import type { CartServices } from '../src/context';
 import { cartSubgraph } from '../src/server';
 
@@ -160,6 +160,13 @@ const readCart = (userId: string, token: string | null) =>
     token,
   );
 
+/**
+ * The statements the product subgraph ran for requests since `resetQueries()`: its outbox relay
+ * and saga consumer query on their own schedule, so their statements are left out.
+ */
+const productRequestQueries = () =>
+  product.queries.filter((sql) => !/\b(outbox|processed_events)\b/.test(sql));
+
 const quantities = (view: CartView | undefined): Record<string, number> =>
   Object.fromEntries((view?.items ?? []).map((item) => [item.product.id, item.quantity]));
 
@@ -253,12 +260,12 @@ describe('cart subgraph: filling a cart', () => {
     product.resetQueries();
     expectOk(await readCart(dave.id, dave.token));
     // Each `_entities` call costs the product subgraph exactly one SQL statement.
-    expect(product.queries).toHaveLength(1);
+    expect(productRequestQueries()).toHaveLength(1);
 
     product.resetQueries();
     const added = expectOk(await add(dave.token, catalog.card, 1)).addToCart;
     expect(added.items).toHaveLength(3);
-    expect(product.queries).toHaveLength(1);
+    expect(productRequestQueries()).toHaveLength(1);
   });
 
   it('adds concurrently without losing an increment, also for a cart that does not exist yet', async () => {

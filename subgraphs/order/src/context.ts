@@ -4,11 +4,14 @@ import {
   entityByIdLoader,
   groupedLoader,
   uuidArrayLiteral,
+  type EventWorkers,
   type SubgraphContext,
 } from '@marketplace/platform';
+import type { CheckoutService } from './checkout.service';
 import { Order } from './entities/order.entity';
 import { OrderItem } from './entities/order-item.entity';
 import { OrderStatusChange } from './entities/order-status-change.entity';
+import type { OrderExpiryWorker } from './order-expiry.worker';
 import type { OrderService } from './order.service';
 
 /** What the order subgraph knows of a user: the key it was given. */
@@ -50,6 +53,11 @@ export type OrderLoaders = ReturnType<typeof createLoaders>;
 
 export interface OrderServices {
   orders: OrderService;
+  checkout: CheckoutService;
+  /** The unpaid-order expiry sweep (also one of the workers). */
+  expiry: OrderExpiryWorker;
+  /** The outbox relay and saga consumer; set when the workers are built (tests reach them here). */
+  events?: EventWorkers;
 }
 
 export type OrderContext = SubgraphContext<OrderLoaders, OrderServices>;

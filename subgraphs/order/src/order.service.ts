@@ -1,4 +1,4 @@
-import { LockMode, UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   isId,
@@ -12,10 +12,12 @@ import {
   type Viewer,
 } from '@marketplace/platform';
 import { decodeHistoryCursor, historyCursorKey, historyWindow } from './domain/order-history';
+import { illegalTransition } from './domain/order-errors';
 import { validateNewOrder, type NewOrderFields } from './domain/order-lines';
-import type { CancellationReason, OrderStatus } from './domain/order-state';
+import { isCancellable, type CancellationReason, type OrderStatus } from './domain/order-state';
 import { Order } from './entities/order.entity';
 import type { OrderLoaders, UserReference } from './context';
+import type { OrderLifecycle } from './order-lifecycle';
 
 /** What the write use cases need of a request or message: its own EntityManager fork. */
 export interface OrderServiceContext {
@@ -46,6 +48,11 @@ export interface CreateOrderInput extends NewOrderFields {
   now?: Date;
 }
 
+/** What `cancelOrder` needs of a request: the caller. */
+export interface OrderWriteContext extends OrderServiceContext {
+  viewer: Viewer | null;
+}
+
 export interface CreateOrderResult {
   order: Order;
   /** `false` when the user's idempotency key matched an existing order, which is returned instead. */
@@ -53,12 +60,19 @@ export interface CreateOrderResult {
 }
 
 /**
- * Order use cases. This issue provides the reads and the order-writing seams the checkout saga
- * will build on: {@link OrderService.createOrder} and {@link OrderService.changeStatus}.
+ * Order use cases: the reads, cancellation, and the order-writing seams checkout and the saga
+ * build on ({@link OrderService.createOrder}, {@link OrderService.changeStatus}). Every write
+ * goes through the {@link OrderLifecycle}, so it records history and emits its events.
  */
 export class OrderService {
-  /** @param currency the shop currency (`config.currency`), stamped on new orders and items. */
-  constructor(private readonly currency: string) {}
+  /**
+   * @param currency the shop currency (`config.currency`), stamped on new orders and items.
+   * @param lifecycle writes status changes with their history and outbox events.
+   */
+  constructor(
+    readonly currency: string,
+    private readonly lifecycle: OrderLifecycle,
+  ) {}
 
   /**
    * `order(id)`: signed-in callers only; a malformed id is `BAD_USER_INPUT`, an unknown one
@@ -125,11 +139,11 @@ export class OrderService {
   }
 
   /**
-   * Writes a new `PENDING` order with its items and first history row, in one transaction.
-   * With an idempotency key, a repeated call for the same user returns the order the first call
-   * created (`created: false`) — also when the calls race, because the
-   * `(user_id, idempotency_key)` unique constraint decides. Used by tests now; the checkout will
-   * call it with the cart snapshot and add its outbox row to the same transaction.
+   * Writes a new `PENDING` order with its items, first history row and the `OrderPlaced` +
+   * `OrderStatusChanged` outbox rows, in one transaction. With an idempotency key, a repeated
+   * call for the same user returns the order the first call created (`created: false`) — also
+   * when the calls race, because the `(user_id, idempotency_key)` unique constraint decides and
+   * the losers' transactions (outbox rows included) roll back.
    */
   async createOrder(context: OrderServiceContext, input: CreateOrderInput): Promise<CreateOrderResult> {
     const userId = parseId(input.userId, 'userId');
@@ -139,7 +153,7 @@ export class OrderService {
 
     const order = new Order(userId, valid, this.currency, input.now);
     try {
-      await context.em.fork().persistAndFlush(order);
+      await context.em.fork().transactional(async (em) => this.lifecycle.place(em, order));
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
       const winner = await this.findByIdempotencyKey(context, userId, valid.idempotencyKey);
@@ -150,10 +164,10 @@ export class OrderService {
   }
 
   /**
-   * Applies one status change under a row lock (`select … for update`), so concurrent changes
-   * of one order run one after the other and each sees the status the previous one left. Throws
-   * `IllegalTransitionError` / `CancellationReasonError` for what the state machine forbids,
-   * `NOT_FOUND` for an unknown order.
+   * Applies one status change, with its history row and events, under a row lock
+   * (`select … for update`), so concurrent changes of one order run one after the other and each
+   * sees the status the previous one left. Throws `IllegalTransitionError` /
+   * `CancellationReasonError` for what the state machine forbids, `NOT_FOUND` for an unknown order.
    */
   async changeStatus(
     context: OrderServiceContext,
@@ -163,11 +177,41 @@ export class OrderService {
     now = new Date(),
   ): Promise<Order> {
     return context.em.fork().transactional(async (em) => {
-      const order = await em.findOne(Order, { id: orderId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const order = await this.lifecycle.lock(em, orderId);
       if (!order) throw notFound('Order', orderId);
-      em.persist(order.transitionTo(to, reason, now));
+      this.lifecycle.transition(em, order, to, reason, now);
       return order;
     });
+  }
+
+  /**
+   * `cancelOrder(id)`: the owner (reason CUSTOMER_REQUEST) or an administrator (reason ADMIN when
+   * the order is someone else's) cancels an order that has not been dispatched. Once SHIPPED,
+   * DELIVERED or CANCELLED it is refused with `BAD_USER_INPUT` (`reason: ILLEGAL_TRANSITION`)
+   * and nothing changes. Stock, payment and delivery compensate on `OrderCancelled`.
+   */
+  async cancelOrder(context: OrderWriteContext, id: string, now = new Date()): Promise<Order> {
+    const viewer = requireViewer(context.viewer);
+    const orderId = parseId(id);
+    return context.em.fork().transactional(async (em) => {
+      const order = await this.lifecycle.lock(em, orderId);
+      if (!order) throw notFound('Order', orderId);
+      requireOwnerOrAdmin(viewer, order.userId);
+      if (!isCancellable(order.status)) throw illegalTransition(order.status, 'CANCELLED');
+      const reason: CancellationReason = viewer.userId === order.userId ? 'CUSTOMER_REQUEST' : 'ADMIN';
+      this.lifecycle.transition(em, order, 'CANCELLED', reason, now);
+      return order;
+    });
+  }
+
+  /** The user's order placed with `idempotencyKey`, if any (checkout's resubmission check). */
+  findByIdempotencyKey(
+    context: OrderServiceContext,
+    userId: string,
+    idempotencyKey: string | null,
+  ): Promise<Order | null> {
+    if (idempotencyKey === null) return Promise.resolve(null);
+    return context.em.fork().findOne(Order, { userId, idempotencyKey });
   }
 
   private async loadVisible(context: OrderReadContext, id: string): Promise<Order | null> {
@@ -175,14 +219,5 @@ export class OrderService {
     if (!order) return null;
     requireOwnerOrAdmin(context.viewer, order.userId);
     return order;
-  }
-
-  private findByIdempotencyKey(
-    context: OrderServiceContext,
-    userId: string,
-    idempotencyKey: string | null,
-  ): Promise<Order | null> {
-    if (idempotencyKey === null) return Promise.resolve(null);
-    return context.em.fork().findOne(Order, { userId, idempotencyKey });
   }
 }

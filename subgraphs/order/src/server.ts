@@ -2,23 +2,87 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import gql from 'graphql-tag';
 import { orderMigrations } from '@marketplace/migrations';
-import type { SubgraphDefinition } from '@marketplace/platform';
+import {
+  createEventWorkers,
+  namespaced,
+  OutboxMessageSchema,
+  ProcessedEventSchema,
+  TOPICS,
+  type SubgraphDefinition,
+} from '@marketplace/platform';
+import { CheckoutService } from './checkout.service';
+import { CartClient } from './clients/cart.client';
+import { ProductCatalogClient } from './clients/product-catalog.client';
 import { createLoaders, type OrderLoaders, type OrderServices } from './context';
 import { OrderSchema } from './entities/order.entity';
 import { OrderItemSchema } from './entities/order-item.entity';
 import { OrderStatusChangeSchema } from './entities/order-status-change.entity';
+import { orderSagaHandlers } from './events/order-saga.handlers';
+import { OrderExpiryWorker } from './order-expiry.worker';
+import { OrderLifecycle } from './order-lifecycle';
+import { loadOrderOptions, type OrderOptions } from './order-options';
 import { OrderService } from './order.service';
 import { resolvers } from './resolvers';
 
 export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
 
-/** The order subgraph: orders, their items and status history. Building it has no side effects. */
-export const orderSubgraph: SubgraphDefinition<OrderLoaders, OrderServices> = {
-  name: 'order',
-  typeDefs,
-  resolvers,
-  entities: [OrderSchema, OrderItemSchema, OrderStatusChangeSchema],
-  migrations: orderMigrations,
-  createLoaders,
-  createServices: ({ config }) => ({ orders: new OrderService(config.currency) }),
-};
+/**
+ * The order subgraph: orders, their items and status history, checkout, cancellation, the order
+ * side of the saga (consuming stock, payment and delivery events; publishing order events through
+ * the outbox) and the unpaid-order expiry. Building it has no side effects; options are read
+ * from the environment when the service starts, and `overrides` replace them (tests).
+ */
+export function createOrderSubgraph(
+  overrides: Partial<OrderOptions> = {},
+): SubgraphDefinition<OrderLoaders, OrderServices> {
+  return {
+    name: 'order',
+    typeDefs,
+    resolvers,
+    entities: [
+      OrderSchema,
+      OrderItemSchema,
+      OrderStatusChangeSchema,
+      OutboxMessageSchema,
+      ProcessedEventSchema,
+    ],
+    migrations: orderMigrations,
+    createLoaders,
+    createServices: ({ config, orm, log }) => {
+      const options = { ...loadOrderOptions(), ...overrides };
+      const lifecycle = new OrderLifecycle(namespaced(config, TOPICS.order));
+      const orders = new OrderService(config.currency, lifecycle);
+      const checkout = new CheckoutService(
+        orders,
+        new CartClient(options.cartServiceUrl),
+        new ProductCatalogClient(options.productServiceUrl),
+      );
+      const expiry = new OrderExpiryWorker(
+        orm,
+        lifecycle,
+        {
+          paymentTimeoutMinutes: options.paymentTimeoutMinutes,
+          sweepIntervalMs: options.expirySweepMs,
+          batchSize: options.expiryBatchSize,
+        },
+        log.child({ worker: 'order-expiry' }),
+      );
+      return { orders, checkout, expiry };
+    },
+    workers: (runtime, services) => {
+      const lifecycle = new OrderLifecycle(namespaced(runtime.config, TOPICS.order));
+      const events = createEventWorkers(runtime, {
+        publishes: [TOPICS.order],
+        consumes: {
+          topics: [TOPICS.product, TOPICS.payment, TOPICS.delivery],
+          handlers: orderSagaHandlers(lifecycle),
+        },
+      });
+      services.events = events;
+      return [...events.workers, services.expiry];
+    },
+  };
+}
+
+/** The order subgraph with options from the environment. */
+export const orderSubgraph = createOrderSubgraph();

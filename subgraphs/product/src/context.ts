@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { entityByIdLoader, type SubgraphContext } from '@marketplace/platform';
+import { entityByIdLoader, type EventWorkers, type SubgraphContext } from '@marketplace/platform';
 import { Category } from './entities/category.entity';
 import { Product } from './entities/product.entity';
 import type { CatalogService } from './catalog.service';
+import type { StockReservationService } from './stock-reservation.service';
 
 export const createLoaders = (em: EntityManager) => ({
   productById: entityByIdLoader<Product>(em, Product),
@@ -11,6 +12,9 @@ export const createLoaders = (em: EntityManager) => ({
 
 export interface ProductServices {
   catalog: CatalogService;
+  stock: StockReservationService;
+  /** The saga workers, set when they start (tests apply events through `events.consumer`). */
+  events?: EventWorkers;
 }
 
 export type ProductContext = SubgraphContext<ReturnType<typeof createLoaders>, ProductServices>;

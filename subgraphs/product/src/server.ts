@@ -2,31 +2,52 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import gql from 'graphql-tag';
 import { productMigrations } from '@marketplace/migrations';
-import type { SubgraphDefinition } from '@marketplace/platform';
+import {
+  namespaced,
+  OutboxMessageSchema,
+  ProcessedEventSchema,
+  TOPICS,
+  type SubgraphDefinition,
+} from '@marketplace/platform';
 import { CatalogService } from './catalog.service';
 import { createLoaders, type ProductServices } from './context';
 import { CategorySchema } from './entities/category.entity';
 import { ProductSchema } from './entities/product.entity';
+import { StockReservationSchema } from './entities/stock-reservation.entity';
+import { productWorkers } from './events';
 import { resolvers } from './resolvers';
 import { seedDemoDataEnabled } from './seed/seed-demo-catalog';
+import { StockReservationService } from './stock-reservation.service';
 
 export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
 
 /**
- * The product subgraph: categories, products, stock and catalog search. Building it has no side
- * effects; on start it seeds the demo catalog into an empty database unless `SEED_DEMO_DATA=false`.
+ * The product subgraph: categories, products, stock and catalog search, and the stock side of the
+ * order saga (reserve on `OrderPlaced`, release on `OrderCancelled`, sell on `OrderShipped`).
+ * Building it has no side effects; on start it seeds the demo catalog into an empty database
+ * unless `SEED_DEMO_DATA=false`.
  */
 export const productSubgraph: SubgraphDefinition<ReturnType<typeof createLoaders>, ProductServices> = {
   name: 'product',
   typeDefs,
   resolvers,
-  entities: [CategorySchema, ProductSchema],
+  entities: [
+    CategorySchema,
+    ProductSchema,
+    StockReservationSchema,
+    OutboxMessageSchema,
+    ProcessedEventSchema,
+  ],
   migrations: productMigrations,
   createLoaders,
-  createServices: ({ config }) => ({ catalog: new CatalogService(config) }),
+  createServices: ({ config }) => ({
+    catalog: new CatalogService(config),
+    stock: new StockReservationService(namespaced(config, TOPICS.product)),
+  }),
   onReady: async ({ orm, log }, services) => {
     if (!seedDemoDataEnabled()) return;
     const inserted = await services.catalog.seedDemoCatalog({ em: orm.em.fork() });
     if (inserted > 0) log.info({ products: inserted }, 'demo catalog seeded');
   },
+  workers: productWorkers,
 };

@@ -167,6 +167,12 @@ let customerToken: string;
 let flowers: Category;
 let gifts: Category;
 
+/**
+ * The statements requests ran since `resetQueries()`: the outbox relay and the saga consumer
+ * query on their own schedule, so their statements are left out.
+ */
+const requestQueries = () => service.queries.filter((sql) => !/\b(outbox|processed_events)\b/.test(sql));
+
 /** Inserts products straight into the database, for tests about reading. */
 async function insertProducts(
   count: number,
@@ -528,7 +534,7 @@ describe('product subgraph: entity resolution', () => {
       const result = await graphql<{
         _entities: ({ id: string; category: { name: string }; stock: { available: number } } | null)[];
       }>(service.url, PRODUCT_ENTITIES, { representations });
-      statementCounts.push(service.queries.length);
+      statementCounts.push(requestQueries().length);
 
       expect(result.errors).toBeUndefined();
       const byId = new Map(products.map((product) => [product.id, product]));

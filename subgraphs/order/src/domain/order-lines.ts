@@ -53,19 +53,21 @@ function validateLine(line: OrderLine, index: number): OrderLine {
   };
 }
 
-/**
- * Checks and normalises what a new order is made of. Every failure is `BAD_USER_INPUT` naming
- * the field: an empty order, a repeated product, a blank address or an oversized key.
- */
-export function validateNewOrder(fields: NewOrderFields): ValidNewOrder {
-  const shippingAddress = fields.shippingAddress.trim();
+/** Trims the address; blank or longer than 500 characters is `BAD_USER_INPUT` on `shippingAddress`. */
+export function validateShippingAddress(value: string): string {
+  const shippingAddress = value.trim();
   if (!shippingAddress || shippingAddress.length > MAX_SHIPPING_ADDRESS_LENGTH) {
     throw badUserInput(
       `shippingAddress must be 1 to ${MAX_SHIPPING_ADDRESS_LENGTH} characters`,
       'shippingAddress',
     );
   }
-  const idempotencyKey = fields.idempotencyKey ?? null;
+  return shippingAddress;
+}
+
+/** A key must be 1 to 100 characters (`BAD_USER_INPUT` on `idempotencyKey`); `null` means none. */
+export function validateIdempotencyKey(value: string | null | undefined): string | null {
+  const idempotencyKey = value ?? null;
   if (
     idempotencyKey !== null &&
     (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)
@@ -75,6 +77,16 @@ export function validateNewOrder(fields: NewOrderFields): ValidNewOrder {
       'idempotencyKey',
     );
   }
+  return idempotencyKey;
+}
+
+/**
+ * Checks and normalises what a new order is made of. Every failure is `BAD_USER_INPUT` naming
+ * the field: an empty order, a repeated product, a blank address or an oversized key.
+ */
+export function validateNewOrder(fields: NewOrderFields): ValidNewOrder {
+  const shippingAddress = validateShippingAddress(fields.shippingAddress);
+  const idempotencyKey = validateIdempotencyKey(fields.idempotencyKey);
   if (fields.lines.length === 0) throw badUserInput('An order needs at least one item', 'items');
   const lines = fields.lines.map(validateLine);
   const productIds = new Set(lines.map((line) => line.productId));

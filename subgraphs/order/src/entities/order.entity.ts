@@ -97,5 +97,11 @@ export const OrderSchema = new EntitySchema<Order>({
       expression:
         'create index "orders_user_created_at_index" on "orders" ("user_id", "created_at" desc, "id")',
     },
+    {
+      // The expiry sweep's scan: only unpaid orders, oldest first.
+      name: 'orders_unpaid_created_at_index',
+      expression:
+        'create index "orders_unpaid_created_at_index" on "orders" ("created_at") where status in (\'PENDING\', \'AWAITING_PAYMENT\')',
+    },
   ],
 });

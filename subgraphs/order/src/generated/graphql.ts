@@ -127,6 +127,7 @@ export type OrderConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** One order in a page of orders, with the cursor to continue after it. */
 export type OrderEdge = {
   __typename?: 'OrderEdge';
   cursor: Scalars['String']['output'];
@@ -158,6 +159,76 @@ export type Query = {
 
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** What `checkout` needs besides the caller's cart. */
+export type CheckoutInput = {
+  /**
+   * Chosen by the client, 1 to 100 characters, e.g. a UUID per checkout attempt. Submitting the
+   * same key again (a retry, a double click) returns the order the first submission placed.
+   */
+  idempotencyKey: Scalars['String']['input'];
+  /** Where to deliver; not blank, at most 500 characters. */
+  shippingAddress: Scalars['String']['input'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Places an order for everything in the caller's cart at the current prices, in status PENDING;
+   * stock reservation and payment follow (watch `orderStatusChanged`). Signed-in users only.
+   * An empty cart or a product no longer sold is `BAD_USER_INPUT` (`extensions.reason`
+   * `CART_EMPTY` / `PRODUCT_UNAVAILABLE`).
+   */
+  checkout: Order;
+  /**
+   * Cancels an order that has not been dispatched yet (PENDING, AWAITING_PAYMENT or PAID); reserved
+   * stock is released and a payment refunded. Its owner or an administrator only. Once SHIPPED,
+   * DELIVERED or CANCELLED it is refused with `BAD_USER_INPUT` (`extensions.reason`
+   * `ILLEGAL_TRANSITION`).
+   */
+  cancelOrder: Order;
+};
+
+export type MutationCheckoutArgs = {
+  input: CheckoutInput;
+};
+
+export type MutationCancelOrderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** One status change of an order, as delivered to live subscribers. */
+export type OrderStatusEvent = {
+  __typename?: 'OrderStatusEvent';
+  /** Unique per event; the same change is never delivered twice. */
+  eventId: Scalars['ID']['output'];
+  orderId: Scalars['ID']['output'];
+  /** The status after the change. */
+  status: OrderStatus;
+  /** The status before the change; null when the order was just placed. */
+  previousStatus?: Maybe<OrderStatus>;
+  /** The order's version after the change: 1 when placed, then one more per change. */
+  version: Scalars['Int']['output'];
+  occurredAt: Scalars['DateTime']['output'];
+  /** Why the order was cancelled, on the change to CANCELLED. */
+  reason?: Maybe<CancellationReason>;
+  /** The order as it is now (items, payment, delivery, …). */
+  order?: Maybe<Order>;
+};
+
+/** Live order tracking over `graphql-ws`, served by the gateway. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every status change of one order, in order. Its owner or an administrator only. */
+  orderStatusChanged: OrderStatusEvent;
+  /** Status changes of all of the caller's own orders, each order's changes in order. */
+  myOrderUpdates: OrderStatusEvent;
+};
+
+/** Live order tracking over `graphql-ws`, served by the gateway. */
+export type SubscriptionOrderStatusChangedArgs = {
+  orderId: Scalars['ID']['input'];
 };
 
 export type Link__Purpose =
@@ -292,6 +363,12 @@ export type ResolversTypes = {
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
   User: ResolverTypeWrapper<UserReference>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  CheckoutInput: CheckoutInput;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OrderStatusEvent: ResolverTypeWrapper<
+    Omit<OrderStatusEvent, 'order'> & { order?: Maybe<ResolversTypes['Order']> }
+  >;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   link__Purpose: Link__Purpose;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   federation__FieldSet: ResolverTypeWrapper<Scalars['federation__FieldSet']['output']>;
@@ -317,6 +394,10 @@ export type ResolversParentTypes = {
   OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
   User: UserReference;
   Query: Record<PropertyKey, never>;
+  CheckoutInput: CheckoutInput;
+  Mutation: Record<PropertyKey, never>;
+  OrderStatusEvent: Omit<OrderStatusEvent, 'order'> & { order?: Maybe<ResolversParentTypes['Order']> };
+  Subscription: Record<PropertyKey, never>;
   link__Import: Scalars['link__Import']['output'];
   federation__FieldSet: Scalars['federation__FieldSet']['output'];
   federation__Scope: Scalars['federation__Scope']['output'];
@@ -588,6 +669,57 @@ export type QueryResolvers<
   >;
 };
 
+export type MutationResolvers<
+  ContextType = OrderContext,
+  ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation'],
+> = {
+  checkout?: Resolver<
+    ResolversTypes['Order'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCheckoutArgs, 'input'>
+  >;
+  cancelOrder?: Resolver<
+    ResolversTypes['Order'],
+    ParentType,
+    ContextType,
+    RequireFields<MutationCancelOrderArgs, 'id'>
+  >;
+};
+
+export type OrderStatusEventResolvers<
+  ContextType = OrderContext,
+  ParentType extends ResolversParentTypes['OrderStatusEvent'] = ResolversParentTypes['OrderStatusEvent'],
+> = {
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  previousStatus?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['CancellationReason']>, ParentType, ContextType>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<
+  ContextType = OrderContext,
+  ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription'],
+> = {
+  orderStatusChanged?: SubscriptionResolver<
+    ResolversTypes['OrderStatusEvent'],
+    'orderStatusChanged',
+    ParentType,
+    ContextType,
+    RequireFields<SubscriptionOrderStatusChangedArgs, 'orderId'>
+  >;
+  myOrderUpdates?: SubscriptionResolver<
+    ResolversTypes['OrderStatusEvent'],
+    'myOrderUpdates',
+    ParentType,
+    ContextType
+  >;
+};
+
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<
   ResolversTypes['link__Import'],
   any
@@ -632,6 +764,9 @@ export type Resolvers<ContextType = OrderContext> = {
   OrderEdge?: OrderEdgeResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  OrderStatusEvent?: OrderStatusEventResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
   federation__FieldSet?: GraphQLScalarType;
   federation__Scope?: GraphQLScalarType;

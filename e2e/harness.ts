@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTokenSigner, type Role } from '@marketplace/platform';
+import { createTokenSigner, type PlatformConfig, type Role } from '@marketplace/platform';
 import {
   graphql,
   startTestSubgraph,
@@ -39,15 +39,17 @@ export interface Stack {
 /**
  * The whole graph in this process: six subgraphs on ephemeral ports, each with a fresh database,
  * and the gateway serving the committed `schema/supergraph.graphql` with the subgraph URLs
- * overridden — so e2e tests also prove the committed supergraph matches the code.
+ * overridden — so e2e tests also prove the committed supergraph matches the code. Every service
+ * runs its event workers against Kafka in a namespace of its own (`overrides` can point the stack
+ * at another broker).
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack(overrides: Partial<PlatformConfig> = {}): Promise<Stack> {
   const prefix = uniquePrefix();
   const started: TestSubgraph<unknown>[] = [];
   const start = async <TLoaders, TServices>(
     definition: Parameters<typeof startTestSubgraph<TLoaders, TServices>>[0],
   ) => {
-    const service = (await startTestSubgraph(definition, prefix)) as TestSubgraph<unknown>;
+    const service = (await startTestSubgraph(definition, prefix, overrides)) as TestSubgraph<unknown>;
     started.push(service);
     return service;
   };

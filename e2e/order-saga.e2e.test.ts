@@ -1,0 +1,261 @@
+import { randomUUID } from 'node:crypto';
+import { eventually } from '@marketplace/platform/testing';
+import { registerCustomer, startStack, type SignedIn, type Stack } from './harness';
+import {
+  addToCart,
+  balanceOf,
+  cancelOrder,
+  checkout,
+  complete,
+  consumersCaughtUp,
+  createProduct,
+  dispatch,
+  hasStatus,
+  payOrder,
+  readOrder,
+  signInAdmin,
+  stockOf,
+  topUp,
+  waitForOrder,
+} from './saga';
+
+let stack: Stack;
+let admin: SignedIn;
+
+beforeAll(async () => {
+  stack = await startStack();
+  admin = await signInAdmin(stack);
+});
+afterAll(() => stack?.stop());
+
+const codeOf = (result: { errors?: { extensions?: { code?: string } }[] }) =>
+  result.errors?.[0]?.extensions?.code;
+
+describe('the order saga through the gateway, over real Kafka', () => {
+  it('takes an order from checkout to delivery', async () => {
+    const customer = await registerCustomer(stack, 'happy');
+    const productId = await createProduct(stack, admin, 120_000, 10);
+    await addToCart(stack, customer, productId, 2);
+    await topUp(stack, customer, 300_000);
+
+    const placed = await checkout(stack, customer);
+    expect(placed.data?.checkout.status).toBe('PENDING');
+    const orderId = placed.data!.checkout.id;
+    const cart = await stack.query<{ me: { cart: { itemCount: number } } }>(
+      '{ me { cart { itemCount } } }',
+      {},
+      customer.token,
+    );
+    await eventually(
+      async () =>
+        (
+          await stack.query<{ me: { cart: { itemCount: number } } }>(
+            '{ me { cart { itemCount } } }',
+            {},
+            customer.token,
+          )
+        ).data?.me.cart.itemCount === 0,
+      { message: 'the cart to be cleared', timeoutMs: 30_000 },
+    );
+    expect(cart.errors).toBeUndefined();
+
+    await waitForOrder(stack, customer, orderId, hasStatus('AWAITING_PAYMENT'), 'stock reserved');
+    expect(await stockOf(stack, productId)).toEqual({ onHand: 10, reserved: 2, available: 8 });
+
+    const paid = await payOrder(stack, customer, orderId);
+    expect(paid.data?.payOrder.status).toBe('SUCCEEDED');
+    expect(await balanceOf(stack, customer)).toBe(60_000);
+    const withDelivery = await waitForOrder(
+      stack,
+      customer,
+      orderId,
+      (order) => order.status === 'PAID' && order.delivery?.status === 'CREATED',
+      'paid with a delivery',
+    );
+    expect(withDelivery.delivery?.destination).toBe('7 Garden Ring, Moscow');
+    expect(withDelivery.payment).toMatchObject({ status: 'SUCCEEDED', amount: { amount: 240_000 } });
+
+    expect((await dispatch(stack, admin, withDelivery.delivery!.id)).data?.dispatchDelivery.status).toBe(
+      'IN_TRANSIT',
+    );
+    await waitForOrder(stack, customer, orderId, hasStatus('SHIPPED'), 'shipped');
+    await eventually(async () => (await stockOf(stack, productId)).reserved === 0, { message: 'stock sold' });
+    expect(await stockOf(stack, productId)).toEqual({ onHand: 8, reserved: 0, available: 8 });
+
+    expect((await complete(stack, admin, withDelivery.delivery!.id)).data?.completeDelivery.status).toBe(
+      'DELIVERED',
+    );
+    const delivered = await waitForOrder(stack, customer, orderId, hasStatus('DELIVERED'), 'delivered');
+    expect(delivered.statusHistory.map((change) => change.status)).toEqual([
+      'PENDING',
+      'AWAITING_PAYMENT',
+      'PAID',
+      'SHIPPED',
+      'DELIVERED',
+    ]);
+
+    // Illegal now: cancelling after dispatch is refused and changes nothing.
+    const late = await cancelOrder(stack, customer, orderId);
+    expect(codeOf(late)).toBe('BAD_USER_INPUT');
+    expect((await readOrder(stack, customer, orderId)).status).toBe('DELIVERED');
+    expect(await balanceOf(stack, customer)).toBe(60_000);
+  });
+
+  it('cancels a paid order with a refund, released stock and a cancelled delivery', async () => {
+    const customer = await registerCustomer(stack, 'refund');
+    const productId = await createProduct(stack, admin, 50_000, 3);
+    await addToCart(stack, customer, productId, 3);
+    await topUp(stack, customer, 200_000);
+    const orderId = (await checkout(stack, customer)).data!.checkout.id;
+    await waitForOrder(stack, customer, orderId, hasStatus('AWAITING_PAYMENT'), 'stock reserved');
+    expect((await payOrder(stack, customer, orderId)).errors).toBeUndefined();
+    await waitForOrder(
+      stack,
+      customer,
+      orderId,
+      (order) => order.delivery?.status === 'CREATED',
+      'delivery created',
+    );
+    expect(await balanceOf(stack, customer)).toBe(50_000);
+
+    const cancelled = await cancelOrder(stack, customer, orderId);
+    expect(cancelled.data?.cancelOrder.status).toBe('CANCELLED');
+    const settled = await waitForOrder(
+      stack,
+      customer,
+      orderId,
+      (order) => order.payment?.status === 'REFUNDED' && order.delivery?.status === 'CANCELLED',
+      'refund and delivery cancellation',
+    );
+    expect(settled.cancellationReason).toBe('CUSTOMER_REQUEST');
+    expect(await balanceOf(stack, customer)).toBe(200_000);
+    await eventually(async () => (await stockOf(stack, productId)).available === 3, {
+      message: 'stock released',
+    });
+    expect(await stockOf(stack, productId)).toEqual({ onHand: 3, reserved: 0, available: 3 });
+
+    // Illegal now: paying a cancelled order, dispatching its cancelled delivery.
+    expect(codeOf(await payOrder(stack, customer, orderId))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await dispatch(stack, admin, settled.delivery!.id))).toBe('BAD_USER_INPUT');
+    expect(await balanceOf(stack, customer)).toBe(200_000);
+  });
+
+  it('never oversells: 30 concurrent checkouts of a product with 5 in stock', async () => {
+    const productId = await createProduct(stack, admin, 10_000, 5);
+    const customers = await Promise.all(
+      Array.from({ length: 30 }, (_, index) => registerCustomer(stack, `rush${index}`)),
+    );
+    for (const customer of customers) await addToCart(stack, customer, productId, 1);
+    const placed = await Promise.all(customers.map((customer) => checkout(stack, customer)));
+    expect(placed.every((result) => result.data?.checkout.status === 'PENDING')).toBe(true);
+
+    const settled = await Promise.all(
+      placed.map((result, index) =>
+        waitForOrder(
+          stack,
+          customers[index],
+          result.data!.checkout.id,
+          (order) => order.status !== 'PENDING',
+          `order ${index} to leave PENDING`,
+          60_000,
+        ),
+      ),
+    );
+    const statuses = settled.map((order) => `${order.status}/${order.cancellationReason ?? ''}`);
+    expect(statuses.filter((status) => status === 'AWAITING_PAYMENT/')).toHaveLength(5);
+    expect(statuses.filter((status) => status === 'CANCELLED/OUT_OF_STOCK')).toHaveLength(25);
+    expect(await stockOf(stack, productId)).toEqual({ onHand: 5, reserved: 5, available: 0 });
+  });
+
+  it('turns a double-submitted checkout into one order and a double-submitted payment into one charge', async () => {
+    const customer = await registerCustomer(stack, 'double');
+    const productId = await createProduct(stack, admin, 30_000, 10);
+    await addToCart(stack, customer, productId, 1);
+    await topUp(stack, customer, 100_000);
+    const key = randomUUID();
+    const submits = await Promise.all(Array.from({ length: 5 }, () => checkout(stack, customer, key)));
+    const orderIds = new Set(submits.map((result) => result.data?.checkout.id));
+    expect(orderIds.size).toBe(1);
+    const orderId = [...orderIds][0]!;
+    const mine = await stack.query<{ me: { orders: { totalCount: number } } }>(
+      '{ me { orders { totalCount } } }',
+      {},
+      customer.token,
+    );
+    expect(mine.data?.me.orders.totalCount).toBe(1);
+
+    await waitForOrder(stack, customer, orderId, hasStatus('AWAITING_PAYMENT'), 'stock reserved');
+    const payments = await Promise.all(Array.from({ length: 5 }, () => payOrder(stack, customer, orderId)));
+    expect(new Set(payments.map((result) => result.data?.payOrder.id)).size).toBe(1);
+    expect(await balanceOf(stack, customer)).toBe(70_000);
+    await waitForOrder(stack, customer, orderId, hasStatus('PAID'), 'paid');
+    const ledger = await stack.query<{ me: { wallet: { transactions: { totalCount: number } } } }>(
+      '{ me { wallet { transactions { totalCount } } } }',
+      {},
+      customer.token,
+    );
+    expect(ledger.data?.me.wallet.transactions.totalCount).toBe(2); // one top-up, one payment
+  });
+
+  it('refuses illegal steps with client errors and leaves the state unchanged', async () => {
+    const customer = await registerCustomer(stack, 'illegal');
+    const other = await registerCustomer(stack, 'other');
+    const productId = await createProduct(stack, admin, 10_000, 10);
+    await addToCart(stack, customer, productId, 1);
+    const orderId = (await checkout(stack, customer)).data!.checkout.id;
+    await waitForOrder(stack, customer, orderId, hasStatus('AWAITING_PAYMENT'), 'stock reserved');
+
+    const broke = await payOrder(stack, customer, orderId);
+    expect(codeOf(broke)).toBe('BAD_USER_INPUT');
+    expect(broke.errors?.[0].extensions).toMatchObject({ reason: 'INSUFFICIENT_FUNDS' });
+    expect(codeOf(await payOrder(stack, other, orderId))).toBe('FORBIDDEN');
+    expect(codeOf(await cancelOrder(stack, other, orderId))).toBe('FORBIDDEN');
+    expect(codeOf(await checkout(stack, await registerCustomer(stack, 'empty')))).toBe('BAD_USER_INPUT');
+    expect((await readOrder(stack, customer, orderId)).status).toBe('AWAITING_PAYMENT');
+
+    // The order stays payable after the failed attempt.
+    await topUp(stack, customer, 10_000);
+    expect((await payOrder(stack, customer, orderId)).data?.payOrder.status).toBe('SUCCEEDED');
+  });
+
+  it('applies every event once even when the whole outbox is delivered again', async () => {
+    const customer = await registerCustomer(stack, 'redelivery');
+    const productId = await createProduct(stack, admin, 40_000, 4);
+    await addToCart(stack, customer, productId, 2);
+    await topUp(stack, customer, 100_000);
+    const orderId = (await checkout(stack, customer)).data!.checkout.id;
+    await waitForOrder(stack, customer, orderId, hasStatus('AWAITING_PAYMENT'), 'stock reserved');
+    await payOrder(stack, customer, orderId);
+    const before = await waitForOrder(
+      stack,
+      customer,
+      orderId,
+      (order) => order.delivery?.status === 'CREATED',
+      'delivery',
+    );
+
+    // Mark every published event of every service unpublished: the relays send them all again.
+    for (const service of [stack.order, stack.product, stack.payment, stack.delivery]) {
+      await service.orm.em.getConnection().execute('update outbox set published_at = null');
+    }
+    await eventually(
+      async () => {
+        for (const service of [stack.order, stack.product, stack.payment, stack.delivery]) {
+          const [row] = await service.orm.em
+            .getConnection()
+            .execute<{ count: string }[]>('select count(*) from outbox where published_at is null');
+          if (Number(row.count) > 0) return false;
+        }
+        return true;
+      },
+      { message: 'every outbox to be published again', timeoutMs: 30_000 },
+    );
+    await consumersCaughtUp(stack);
+
+    const after = await readOrder(stack, customer, orderId);
+    expect(after.statusHistory).toEqual(before.statusHistory);
+    expect(after.status).toBe('PAID');
+    expect(await balanceOf(stack, customer)).toBe(20_000);
+    expect(await stockOf(stack, productId)).toEqual({ onHand: 4, reserved: 2, available: 2 });
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * `npm run schema:check`: what a schema registry does before a deploy (see scripts/schema/README.md).
+ * `npm run schema:check`: what a schema registry does before a deploy (see "Changing the schema safely" in the README).
  * Reads the code's SDLs, the committed copies, the published supergraph, the approvals and the client
  * operations, runs `runSchemaCheck`, prints the report and exits non-zero on any error. With
  * `APOLLO_KEY` + `APOLLO_GRAPH_REF` or `HIVE_TOKEN` set it also runs the hosted registry's check.

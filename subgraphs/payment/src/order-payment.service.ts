@@ -33,7 +33,16 @@ export interface OrderPaymentOptions {
   eventsTopic: string;
   /** The shop currency (`config.currency`), the only one wallets hold. */
   currency: string;
+  /**
+   * How long `payOrder` waits for the payable-order read model to catch up with the order service
+   * when it has not yet seen the order become payable (`PAYMENT_ORDER_SYNC_WAIT_MS`). Default 5 000.
+   */
+  readModelWaitMs?: number;
 }
+
+/** Read-model states that may only mean "the order's events have not arrived yet". */
+const MAYBE_BEHIND: ReadonlySet<string | undefined> = new Set([undefined, 'PENDING']);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const FAILED_PAYMENT_REASON = 'Insufficient funds';
 
@@ -135,6 +144,7 @@ export class OrderPaymentService {
    */
   async payOrder(context: OrderPaymentContext, viewerId: string, rawOrderId: string): Promise<Payment> {
     const orderId = parseId(rawOrderId, 'orderId');
+    await this.awaitReadModel(context, orderId);
     const outcome = await context.em.transactional(async (em): Promise<PayOutcome> => {
       // The lock makes concurrent submits of one order wait for each other, and for a cancellation.
       const payable = await em.findOne(
@@ -159,6 +169,23 @@ export class OrderPaymentService {
       );
     }
     return outcome.payment;
+  }
+
+  /**
+   * The payable-order read model follows the order's events, so it can trail the order service by a
+   * few milliseconds: a client that just saw its order become AWAITING_PAYMENT may pay before this
+   * service heard of it. Unknown or PENDING orders are therefore given a bounded moment to catch up
+   * before `payOrder` decides; every other state is final enough to answer at once.
+   */
+  private async awaitReadModel(context: OrderPaymentContext, orderId: string): Promise<void> {
+    const deadline =
+      Date.now() + (this.options.readModelWaitMs ?? Number(process.env.PAYMENT_ORDER_SYNC_WAIT_MS || 5_000));
+    const em = context.em.fork();
+    for (;;) {
+      const payable = await em.findOne(PayableOrder, { orderId }, { refresh: true });
+      if (!MAYBE_BEHIND.has(payable?.status) || Date.now() >= deadline) return;
+      await sleep(25);
+    }
   }
 
   private async charge(em: EntityManager, payable: PayableOrder): Promise<PayOutcome> {

@@ -74,6 +74,8 @@ let sign: (user: { id: string; role: Role }) => string;
 let producer: Producer;
 
 beforeAll(async () => {
+  // Refusals of PENDING / unknown orders wait this long for the read model first.
+  process.env.PAYMENT_ORDER_SYNC_WAIT_MS = '300';
   service = await startTestSubgraph(paymentSubgraph);
   sign = createTokenSigner(service.config.jwtSecret, '1h').sign;
   producer = createKafka(service.config, createLogger('payment-saga-test', 'silent')).producer();
@@ -321,6 +323,20 @@ describe('payment saga: payOrder', () => {
       expect(await paymentsOf(orderId)).toEqual([]);
     },
   );
+
+  it('pays an order whose AWAITING_PAYMENT event arrives while payOrder is waiting for it', async () => {
+    const buyer = customer();
+    await topUp(buyer, 5_000);
+    const orderId = await orderOf(buyer, 1_000, false);
+    // The client saw AWAITING_PAYMENT at the order service; this service hears of it a moment later.
+    const paying = payOrder(orderId, buyer.token);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await apply(statusChanged(orderId, buyer.id, 2, 'AWAITING_PAYMENT', 'PENDING'));
+    const result = await paying;
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.payOrder.status).toBe('SUCCEEDED');
+    expect(await balanceOf(buyer.id)).toBe(4_000);
+  });
 
   it('refuses to pay for someone else’s order, also to administrators (FORBIDDEN)', async () => {
     const buyer = customer();

@@ -4,7 +4,7 @@
  * a clean exit with every port released. Uses its own database prefix and drops those databases.
  * Run: `npx tsx scripts/smoke-start.ts` (CI runs it after the test suite).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { Client } from 'pg';
 import { ROOT, SUBGRAPHS } from './schema/subgraphs';
@@ -67,6 +67,41 @@ async function clientSession(): Promise<void> {
   console.log(`smoke: client session ok (${products.totalCount} products, cart resolved across subgraphs)`);
 }
 
+/** `npm run create-admin`, then the new administrator signs in and adds a product. */
+async function adminSession(): Promise<void> {
+  const email = `admin.${Date.now()}@example.com`;
+  const created = spawnSync(
+    'npm',
+    ['run', 'create-admin', '--', '--email', email, '--password', 'an admin password'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_PREFIX: prefix },
+      encoding: 'utf8',
+    },
+  );
+  if (created.status !== 0) throw new Error(`create-admin failed: ${created.stderr}`);
+  const { login } = await query<{ login: { token: string; user: { role: string } } }>(
+    `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token user { role } } }`,
+    { e: email, p: 'an admin password' },
+  );
+  if (login.user.role !== 'ADMIN') throw new Error(`create-admin made a ${login.user.role}`);
+  const { categories } = await query<{ categories: { id: string }[] }>('{ categories { id } }');
+  await query(
+    `mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
+    {
+      input: {
+        sku: `SMOKE-${Date.now()}`,
+        name: 'Smoke test peonies',
+        price: 199_000,
+        categoryId: categories[0].id,
+        stock: 3,
+      },
+    },
+    login.token,
+  );
+  console.log('smoke: create-admin ok (the new administrator added a product)');
+}
+
 async function dropDatabases(): Promise<void> {
   const client = new Client({ connectionString: `${databaseUrl}/postgres` });
   await client.connect();
@@ -107,6 +142,7 @@ async function main(): Promise<void> {
     await ready;
     console.log(`smoke: npm start printed ${gatewayUrl}`);
     await clientSession();
+    await adminSession();
     // Ctrl-C in a terminal signals the whole foreground process group.
     process.kill(-child.pid!, 'SIGINT');
     const code = await Promise.race([

@@ -70,6 +70,10 @@ export async function startStack(overrides: Partial<PlatformConfig> = {}): Promi
         ...base,
         port: 0,
         serviceUrls: Object.fromEntries(started.map((service) => [service.name, service.url])),
+        // Live tracking: the gateway consumes this stack's order topic, with a group of its own.
+        kafkaNamespace: order.config.kafkaNamespace,
+        kafkaBrokers: order.config.kafkaBrokers,
+        subscriptions: { ...base.subscriptions, instanceId: prefix },
       },
       supergraphSdl: readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'),
     });

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
+import type { GraphQLSchema } from 'graphql';
 import {
   ApolloGateway,
   RemoteGraphQLDataSource,
   type GraphQLDataSourceProcessOptions,
   type SupergraphSdlHook,
 } from '@apollo/gateway';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
@@ -17,17 +18,14 @@ import {
   maskInternalErrors,
   viewerFromHeader,
   type Logger,
-  type Viewer,
+  type ReadinessProbes,
 } from '@marketplace/platform';
 import type { GatewayConfig } from './config';
+import type { GatewayContext } from './context';
+import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/server';
 import { supergraphFromFile } from './supergraph-source';
 
-/** Per-request gateway context: the verified caller and what is forwarded to subgraphs. */
-export interface GatewayContext extends BaseContext {
-  viewer: Viewer | null;
-  authorization: string | null;
-  requestId: string;
-}
+export type { GatewayContext } from './context';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -37,10 +35,14 @@ export interface GatewayOptions {
 }
 
 export interface RunningGateway {
+  config: GatewayConfig;
   url: string;
   port: number;
   server: Server;
   gateway: ApolloGateway;
+  apollo: ApolloServer<GatewayContext>;
+  /** Live order tracking over graphql-ws; absent when `config.subscriptions.enabled` is false. */
+  subscriptions?: SubscriptionServer;
   stop(): Promise<void>;
 }
 
@@ -63,11 +65,19 @@ export function buildGateway(options: GatewayOptions, log: Logger): ApolloGatewa
   });
 }
 
-/** Starts the gateway: HTTP GraphQL (and the explorer) on `/graphql`, health on `/health/*`. */
+/**
+ * Starts the gateway: HTTP GraphQL (and the explorer) on `/graphql`, graphql-ws subscriptions on the
+ * same path, health on `/health/*` (readiness includes `kafka`: the order event consumer has joined).
+ */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config } = options;
   const log = options.log ?? createLogger('gateway', config.logLevel);
   const gateway = buildGateway(options, log);
+  // Registered before the first load, so subscriptions always validate against the served schema.
+  let apiSchema: GraphQLSchema | undefined;
+  const stopTrackingSchema = gateway.onSchemaLoadOrUpdate((loaded) => {
+    apiSchema = loaded.apiSchema;
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError: maskInternalErrors(log),
@@ -87,17 +97,35 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
     return { viewer, authorization, requestId };
   };
-  const server = createGraphQLHttpServer({ apollo, context, log });
-  const port = await listen(server, config.port, config.host);
+  // Probes are read on every request, so the Kafka one can be added once subscriptions exist.
+  const readiness: ReadinessProbes = {};
+  const server = createGraphQLHttpServer({ apollo, context, log, readiness });
+  const subscriptions = config.subscriptions.enabled
+    ? startSubscriptionServer({
+        httpServer: server,
+        path: '/graphql',
+        apollo,
+        schema: () => apiSchema,
+        config,
+        log: log.child({ component: 'subscriptions' }),
+      })
+    : undefined;
+  if (subscriptions) readiness.kafka = async () => subscriptions.source.consuming;
+  const port = await listen(server, config.port, config.host).catch(async (error: unknown) => {
+    await subscriptions?.stop();
+    throw error;
+  });
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
   log.info({ url }, 'gateway ready');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
+      await subscriptions?.stop();
       await closeServer(server);
+      stopTrackingSchema();
       await apollo.stop();
       log.info('gateway stopped');
     })());
-  return { url, port, server, gateway, stop };
+  return { config, url, port, server, gateway, apollo, subscriptions, stop };
 }

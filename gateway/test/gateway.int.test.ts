@@ -8,6 +8,7 @@ import {
   eventually,
   graphql,
   startTestSubgraph,
+  uniquePrefix,
   type TestSubgraph,
 } from '@marketplace/platform/testing';
 import { userSubgraph } from '../../subgraphs/user/src/server';
@@ -36,7 +37,13 @@ beforeAll(async () => {
   supergraphPath = join(dir, 'supergraph.graphql');
   writeFileSync(supergraphPath, compose(userSdl));
   gateway = await startGateway({
-    config: { ...loadGatewayConfig(), port: 0, supergraphPath, serviceUrls: { user: user.url } },
+    config: {
+      ...loadGatewayConfig(),
+      port: 0,
+      supergraphPath,
+      serviceUrls: { user: user.url },
+      kafkaNamespace: `${uniquePrefix()}.`,
+    },
   });
 });
 
@@ -88,7 +95,15 @@ describe('gateway', () => {
   it('answers liveness and readiness probes', async () => {
     const base = gateway.url.replace('/graphql', '');
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
-    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+    // Ready once the order event consumer (live tracking) has joined its group.
+    const ready = await eventually(
+      async () => {
+        const response = await fetch(`${base}/health/ready`);
+        return response.status === 200 && ((await response.json()) as { checks: Record<string, boolean> });
+      },
+      { message: 'readiness' },
+    );
+    expect(ready.checks).toEqual({ kafka: true });
   });
 
   it('hot-reloads the supergraph when the file changes', async () => {

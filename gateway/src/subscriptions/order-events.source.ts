@@ -1,0 +1,210 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import {
+  ensureTopics,
+  MalformedEventError,
+  parseEvent,
+  type IntegrationEvent,
+  type Logger,
+} from '@marketplace/platform';
+import type { OrderStatusChangedEvent } from './payload-executor';
+
+export interface OrderEventSourceOptions {
+  kafka: Kafka;
+  /** The order service's (namespaced) topic. */
+  topic: string;
+  /** This replica's own (namespaced) consumer group. */
+  groupId: string;
+  log: Logger;
+  /** Receives each batch's `OrderStatusChanged` events in offset order; should not reject. */
+  onEvents(events: OrderStatusChangedEvent[]): Promise<void>;
+  /** Partitions handled at the same time. Default 3 (the default partition count). */
+  partitionsConcurrently?: number;
+  /** First delay before retrying a failed start, doubled up to 30 s. Default 1 000 ms. */
+  retryDelayMs?: number;
+}
+
+const isOptionalString = (value: unknown): boolean =>
+  value === null || value === undefined || typeof value === 'string';
+
+/** A schema-version-1 `OrderStatusChanged` with the payload fields the gateway relies on. */
+export function asOrderStatusChanged(event: IntegrationEvent): OrderStatusChangedEvent | null {
+  if (event.type !== 'OrderStatusChanged' || event.schemaVersion !== 1) return null;
+  const payload = event.payload as Record<string, unknown> | null;
+  if (
+    typeof payload !== 'object' ||
+    payload === null ||
+    typeof payload.userId !== 'string' ||
+    typeof payload.status !== 'string' ||
+    !isOptionalString(payload.previousStatus) ||
+    !isOptionalString(payload.reason)
+  ) {
+    return null;
+  }
+  return event as OrderStatusChangedEvent;
+}
+
+/**
+ * Consumes the order topic for this gateway replica. Each replica has its own consumer group, so
+ * each receives every event (broadcast) and serves its own sockets.
+ *
+ * - A new group starts at the end of the topic as it was when the consumer started (partitions
+ *   without a committed offset are sought there), so nothing produced after start-up is skipped
+ *   while the group forms. A known group resumes from its committed offsets, so events produced
+ *   while this consumer (or Kafka) was down are delivered when it is back.
+ * - Offsets are committed after each batch has been handed to the fan-out.
+ * - Start-up never blocks the gateway: failures are retried in the background with backoff, and
+ *   kafkajs restarts the consumer after a crash; {@link consuming} tells readiness the state.
+ */
+export class OrderEventSource {
+  private consumer: Consumer | undefined;
+  private running = false;
+  private joined = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly options: OrderEventSourceOptions) {}
+
+  /** The consumer is a member of its group and fetching. */
+  get consuming(): boolean {
+    return this.joined;
+  }
+
+  /** Starts consuming in the background; returns at once. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops consuming; the batch being delivered finishes first and its offsets are committed. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    await this.consumer?.disconnect().catch(() => undefined);
+    // A start in progress notices `running` and disconnects when its current step ends (joining
+    // takes seconds); only a connection attempt to an unreachable broker is not waited for.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)))]);
+    clearTimeout(timer);
+    this.joined = false;
+  }
+
+  private async run(): Promise<void> {
+    const { log } = this.options;
+    let delay = this.options.retryDelayMs ?? 1_000;
+    while (this.running) {
+      try {
+        await this.connect();
+        return;
+      } catch (error) {
+        this.joined = false;
+        await this.consumer?.disconnect().catch(() => undefined);
+        this.consumer = undefined;
+        if (!this.running) return;
+        log.warn({ err: error, retryInMs: delay }, 'order event consumer could not start; retrying');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const { kafka, topic, groupId, log } = this.options;
+    await ensureTopics(kafka, [topic]);
+    const startAt = await this.endsOfUncommittedPartitions();
+    if (!this.running) return;
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 15_000,
+      heartbeatInterval: 1_000,
+      // Long polls return as soon as a message arrives; this only bounds an idle fetch.
+      maxWaitTimeInMs: 1_000,
+      retry: { restartOnFailure: async () => true },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+      log.info({ groupId, topic }, 'order event consumer joined');
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.joined = false;
+      log.warn({ err: payload.error, restart: payload.restart }, 'order event consumer crashed');
+      // kafkajs restarts after retriable errors by itself; after any other, start over.
+      if (!payload.restart && this.running && this.consumer === consumer) {
+        this.consumer = undefined;
+        void consumer.disconnect().catch(() => undefined);
+        this.loop = this.run();
+      }
+    });
+    consumer.on(consumer.events.DISCONNECT, () => {
+      this.joined = false;
+    });
+    await consumer.connect();
+    if (!this.running) return consumer.disconnect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: false });
+    const running = consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    // Seeks registered before the group is joined apply to the first fetch.
+    for (const { partition, offset } of startAt) consumer.seek({ topic, partition, offset });
+    await running;
+    if (!this.running) await consumer.disconnect();
+  }
+
+  /**
+   * The current end of each partition this group has no committed offset for. Starting there
+   * (rather than at "latest" when the first fetch happens, after joining) means nothing produced
+   * after start-up is skipped while the group forms.
+   */
+  private async endsOfUncommittedPartitions(): Promise<{ partition: number; offset: string }[]> {
+    const { kafka, topic, groupId } = this.options;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const uncommitted = new Set(
+        (committed?.partitions ?? [])
+          .filter((partition) => Number(partition.offset) < 0)
+          .map((partition) => partition.partition),
+      );
+      if (uncommitted.size === 0) return [];
+      const ends = await admin.fetchTopicOffsets(topic);
+      return ends
+        .filter((end) => uncommitted.has(end.partition))
+        .map((end) => ({ partition: end.partition, offset: end.high }));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async handleBatch({ batch, heartbeat }: EachBatchPayload): Promise<void> {
+    const events: OrderStatusChangedEvent[] = [];
+    for (const message of batch.messages) {
+      let event: IntegrationEvent;
+      try {
+        event = parseEvent(message.value);
+      } catch (error) {
+        if (!(error instanceof MalformedEventError)) throw error;
+        // The order service's own consumers dead-letter it; live tracking just skips it.
+        this.options.log.warn(
+          { partition: batch.partition, offset: message.offset, reason: error.message },
+          'skipped a malformed message on the order topic',
+        );
+        continue;
+      }
+      const statusChanged = asOrderStatusChanged(event);
+      if (statusChanged) events.push(statusChanged);
+    }
+    if (events.length > 0) await this.options.onEvents(events);
+    await heartbeat();
+  }
+}

@@ -13,3 +13,4 @@ export * from './subgraph';
 export * from './scalars';
 export * from './service-client';
 export * from './events';
+export * from './keyset';

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   badUserInput,
   decodeTimeCursor,
+  newestFirstAfter,
   enqueueEvent,
   notFound,
   pageSize,
@@ -137,15 +138,7 @@ export class DeliveryService {
     const limit = pageSize(first);
     const cursor = decodeTimeCursor(after);
     const where: FilterQuery<Delivery> = status ? { status } : {};
-    const page: FilterQuery<Delivery> = cursor
-      ? {
-          ...where,
-          $or: [
-            { createdAt: { $lt: cursor.createdAt } },
-            { createdAt: cursor.createdAt, id: { $lt: cursor.id } },
-          ],
-        }
-      : where;
+    const page = newestFirstAfter<Delivery>(where, cursor);
     const rows = await context.em.find(Delivery, page, {
       orderBy: { createdAt: 'desc', id: 'desc' },
       limit: limit + 1,

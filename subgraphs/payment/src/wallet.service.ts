@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   badUserInput,
   decodeTimeCursor,
+  newestFirstAfter,
   newId,
   pageSize,
   timeCursorKey,
@@ -112,15 +113,7 @@ export class WalletService {
     const limit = pageSize(first);
     const cursor = decodeTimeCursor(after);
     const where: FilterQuery<WalletTransaction> = { wallet: wallet.id };
-    const page: FilterQuery<WalletTransaction> = cursor
-      ? {
-          ...where,
-          $or: [
-            { createdAt: { $lt: cursor.createdAt } },
-            { createdAt: cursor.createdAt, id: { $lt: cursor.id } },
-          ],
-        }
-      : where;
+    const page = newestFirstAfter<WalletTransaction>(where, cursor);
     const rows = await context.em.find(WalletTransaction, page, {
       orderBy: { createdAt: 'desc', id: 'desc' },
       limit: limit + 1,

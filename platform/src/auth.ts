@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { forbidden, unauthenticated } from './errors';
 
@@ -18,6 +19,20 @@ interface TokenClaims {
 }
 
 const ISSUER = 'marketplace-graph';
+
+/**
+ * jsonwebtoken turns a string secret into a key on every call (and first tries it as a public
+ * key, which throws): a cost on every request and subscription. Keys are built once per secret.
+ */
+const keys = new Map<string, KeyObject>();
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, key);
+  }
+  return key;
+}
 const ALGORITHM = 'HS256';
 
 export interface TokenSigner {
@@ -27,7 +42,7 @@ export interface TokenSigner {
 export function createTokenSigner(secret: string, expiresIn: string): TokenSigner {
   return {
     sign: (user) =>
-      jwt.sign({ role: user.role }, secret, {
+      jwt.sign({ role: user.role }, keyOf(secret), {
         subject: user.id,
         issuer: ISSUER,
         algorithm: ALGORITHM,
@@ -52,7 +67,7 @@ export function verifyToken(token: string | null, secret: string): Viewer | null
   if (token === null) return null;
   let claims: TokenClaims;
   try {
-    claims = jwt.verify(token, secret, { issuer: ISSUER, algorithms: [ALGORITHM] }) as TokenClaims;
+    claims = jwt.verify(token, keyOf(secret), { issuer: ISSUER, algorithms: [ALGORITHM] }) as TokenClaims;
   } catch (error) {
     const expired = error instanceof jwt.TokenExpiredError;
     throw unauthenticated(expired ? 'Token has expired' : 'Token is invalid');

@@ -158,9 +158,11 @@ export class OutboxRelay implements Worker {
   }
 
   private async publishBatch(): Promise<number> {
-    const connection = this.options.orm.em.getConnection();
-    const rows = await connection.execute<OutboxRow[]>(
-      'select id, topic, message_key, payload from outbox where published_at is null order by position limit ?',
+    // The relay's own session (the one that LISTENs and holds the leader lock), so a burst of
+    // writers queueing for the service's pool never delays publishing.
+    const session = this.listener!;
+    const { rows } = await session.query<OutboxRow>(
+      'select id, topic, message_key, payload from outbox where published_at is null order by position limit $1',
       [this.batchSize],
     );
     if (rows.length === 0) return 0;
@@ -175,8 +177,8 @@ export class OutboxRelay implements Worker {
       acks: -1,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
-    await connection.execute('update outbox set published_at = now() where id = any(?::uuid[])', [
-      `{${rows.map((row) => row.id).join(',')}}`,
+    await session.query('update outbox set published_at = now() where id = any($1::uuid[])', [
+      rows.map((row) => row.id),
     ]);
     return rows.length;
   }

@@ -42,6 +42,35 @@ export class ServiceClient {
     if (!body.data) throw new Error(`${this.serviceName} service returned no data (HTTP ${response.status})`);
     return body.data;
   }
+
+  /**
+   * Resolves entities of `typename` by id through the callee's `_entities`, one request for all
+   * ids; results in id order, `null` for ids the callee does not know.
+   */
+  async entities<TEntity>(
+    typename: string,
+    ids: readonly string[],
+    selection: string,
+    authorization?: string | null,
+  ): Promise<(TEntity | null)[]> {
+    if (ids.length === 0) return [];
+    const data = await this.request<{ _entities: (TEntity | null)[] }>(
+      entitiesQuery(typename, selection),
+      { representations: ids.map((id) => ({ __typename: typename, id })) },
+      authorization,
+    );
+    return data._entities;
+  }
+}
+
+/**
+ * Builds the `_entities` query the gateway itself would send for `typename` with `selection`
+ * (e.g. `id name price { amount currency }`), so service-to-service reads use the callee's entity
+ * resolution (its DataLoaders and authorization) instead of a private API.
+ */
+export function entitiesQuery(typename: string, selection: string): string {
+  if (!/^[A-Z][A-Za-z0-9]*$/.test(typename)) throw new Error(`not a type name: ${typename}`);
+  return `query ${typename}Entities($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${typename} { ${selection} } } }`;
 }
 
 /** URL of another subgraph: `<NAME>_SERVICE_URL`, default `http://127.0.0.1:<port>/graphql`. */

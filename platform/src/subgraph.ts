@@ -62,6 +62,22 @@ export interface SubgraphDefinition<TLoaders, TServices> {
   workers?(runtime: SubgraphRuntime, services: TServices): Worker[];
 }
 
+/** The service's own database, created when missing, with its entities and migrations. */
+function openSubgraphDatabase<TLoaders, TServices>(
+  definition: SubgraphDefinition<TLoaders, TServices>,
+  options: StartOptions,
+  log: Logger,
+): Promise<Orm> {
+  return openDatabase({
+    url: options.config.databaseUrl,
+    databaseName: options.config.databaseName,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    log,
+    onQuery: options.onQuery,
+  });
+}
+
 /**
  * Opens the database, applies pending migrations and runs `onReady` (seeding), without serving.
  * Used as a separate deploy step (`MIGRATE_ONLY=true`), e.g. the `migrate` job of docker-compose.
@@ -72,13 +88,7 @@ export async function migrateSubgraph<TLoaders, TServices>(
 ): Promise<string[]> {
   const { config } = options;
   const log = options.log ?? createLogger(definition.name, config.logLevel);
-  const orm = await openDatabase({
-    url: config.databaseUrl,
-    databaseName: config.databaseName,
-    entities: definition.entities,
-    migrations: definition.migrations,
-    log,
-  });
+  const orm = await openSubgraphDatabase(definition, options, log);
   try {
     const applied = await migrate(orm);
     const runtime: SubgraphRuntime = { orm, config, log };
@@ -150,14 +160,7 @@ export async function startSubgraph<TLoaders, TServices>(
 ): Promise<RunningSubgraph<TServices>> {
   const { config } = options;
   const log = options.log ?? createLogger(definition.name, config.logLevel);
-  const orm = await openDatabase({
-    url: config.databaseUrl,
-    databaseName: config.databaseName,
-    entities: definition.entities,
-    migrations: definition.migrations,
-    log,
-    onQuery: options.onQuery,
-  });
+  const orm = await openSubgraphDatabase(definition, options, log);
   try {
     const applied = await migrate(orm);
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');

@@ -1,4 +1,4 @@
-import type { ServiceClient } from '@marketplace/platform';
+import { ServiceClient } from '@marketplace/platform';
 import { ProductCatalog } from './product-catalog.client';
 
 const ROSE = '0b5c7c1e-6a0a-4f7e-9a51-1f6f5b7e2f10';
@@ -23,7 +23,10 @@ function fakeClient() {
       };
     },
   );
-  return { request, client: { request } as unknown as ServiceClient };
+  // A real client whose HTTP request is replaced: its `entities` builds the query under test.
+  const client = new ServiceClient('product', 'http://product.invalid/graphql');
+  client.request = request as unknown as ServiceClient['request'];
+  return { request, client };
 }
 
 describe('ProductCatalog', () => {

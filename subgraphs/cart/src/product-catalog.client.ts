@@ -10,31 +10,11 @@ export interface CatalogProduct {
   available: number;
 }
 
-const PRODUCTS_QUERY = /* GraphQL */ `
-  query CartProducts($representations: [_Any!]!) {
-    _entities(representations: $representations) {
-      ... on Product {
-        id
-        name
-        price {
-          amount
-          currency
-        }
-        stock {
-          available
-        }
-      }
-    }
-  }
-`;
-
-interface EntitiesResponse {
-  _entities: ({
-    id: string;
-    name: string;
-    price: Money;
-    stock: { available: number };
-  } | null)[];
+interface CatalogEntity {
+  id: string;
+  name: string;
+  price: Money;
+  stock: { available: number };
 }
 
 /** Largest number of products asked for in one HTTP call. */
@@ -55,13 +35,13 @@ export class ProductCatalog {
 
   /** Products by id in key order, `null` for ids the catalog does not know. One HTTP call. */
   async fetch(ids: readonly string[], authorization: string | null): Promise<(CatalogProduct | null)[]> {
-    if (ids.length === 0) return [];
-    const data = await this.client.request<EntitiesResponse>(
-      PRODUCTS_QUERY,
-      { representations: ids.map((id) => ({ __typename: 'Product', id })) },
+    const entities = await this.client.entities<CatalogEntity>(
+      'Product',
+      ids,
+      'id name price { amount currency } stock { available }',
       authorization,
     );
-    return data._entities.map((entity) =>
+    return entities.map((entity) =>
       entity
         ? { id: entity.id, name: entity.name, price: entity.price, available: entity.stock.available }
         : null,

@@ -1,25 +1,6 @@
 import { ServiceClient } from '@marketplace/platform';
 import type { CatalogProduct } from '../domain/checkout-snapshot';
 
-const PRODUCTS = /* GraphQL */ `
-  query CheckoutProducts($representations: [_Any!]!) {
-    _entities(representations: $representations) {
-      ... on Product {
-        id
-        name
-        price {
-          amount
-          currency
-        }
-      }
-    }
-  }
-`;
-
-interface ProductsData {
-  _entities: (CatalogProduct | null)[];
-}
-
 /** Reads current product names and prices from the product subgraph, all lines in one request. */
 export class ProductCatalogClient {
   private readonly client: ServiceClient;
@@ -31,14 +12,14 @@ export class ProductCatalogClient {
 
   /** The products by lower-case id; ids the catalog does not know are absent. */
   async products(ids: readonly string[], authorization: string | null): Promise<Map<string, CatalogProduct>> {
-    if (ids.length === 0) return new Map();
-    const data = await this.client.request<ProductsData>(
-      PRODUCTS,
-      { representations: ids.map((id) => ({ __typename: 'Product', id })) },
+    const products = await this.client.entities<CatalogProduct>(
+      'Product',
+      ids,
+      'id name price { amount currency }',
       authorization,
     );
     const found = new Map<string, CatalogProduct>();
-    for (const product of data._entities) if (product) found.set(product.id.toLowerCase(), product);
+    for (const product of products) if (product) found.set(product.id.toLowerCase(), product);
     return found;
   }
 }

@@ -30,6 +30,14 @@ export interface SubgraphContext<TLoaders = unknown, TServices = unknown> extend
   config: PlatformConfig;
 }
 
+/** What a request's loaders may need besides its EntityManager. */
+export interface LoaderRequest<TServices> {
+  viewer: Viewer | null;
+  /** The caller's raw `Authorization` header, for loaders that read another subgraph as the caller. */
+  authorization: string | null;
+  services: TServices;
+}
+
 /** A long-running part of a service (outbox relay, consumer, scheduled job). */
 export interface Worker {
   name: string;
@@ -53,8 +61,11 @@ export interface SubgraphDefinition<TLoaders, TServices> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   entities: EntitySchema<any, any>[];
   migrations: MigrationObject[];
-  /** Builds the per-request DataLoaders over the request's own EntityManager fork. */
-  createLoaders(em: EntityManager): TLoaders;
+  /**
+   * Builds the per-request DataLoaders over the request's own EntityManager fork; loaders that read
+   * another subgraph get the caller's credentials from `request`.
+   */
+  createLoaders(em: EntityManager, request: LoaderRequest<TServices>): TLoaders;
   createServices(runtime: SubgraphRuntime): TServices;
   /** Runs after migrations and before the service listens (e.g. seeding demo data). */
   onReady?(runtime: SubgraphRuntime, services: TServices): Promise<void>;
@@ -176,12 +187,13 @@ export async function startSubgraph<TLoaders, TServices>(
     const context = async (request: IncomingMessage): Promise<SubgraphContext<TLoaders, TServices>> => {
       const viewer = viewerFromHeader(request.headers.authorization, config.jwtSecret);
       const em = orm.em.fork();
+      const authorization = request.headers.authorization ?? null;
       const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
       return {
         em,
         viewer,
-        authorization: request.headers.authorization ?? null,
-        loaders: definition.createLoaders(em),
+        authorization,
+        loaders: definition.createLoaders(em, { viewer, authorization, services }),
         services,
         config,
         log: log.child({ requestId, userId: viewer?.userId }),

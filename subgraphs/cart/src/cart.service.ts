@@ -44,7 +44,8 @@ export interface CartServiceContext {
 export class CartService {
   constructor(
     private readonly config: PlatformConfig,
-    private readonly catalog: ProductCatalog,
+    /** The product subgraph, read as the caller (request loaders are built from it). */
+    readonly catalog: ProductCatalog,
   ) {}
 
   /** The cart of `userId` (created empty if missing), for that user or an administrator. */
@@ -185,7 +186,7 @@ export class CartService {
   }
 
   private products(context: CartServiceContext): DataLoader<string, CatalogProduct | null> {
-    return context.loaders.products(this.catalog, context.authorization);
+    return context.loaders.products;
   }
 
   /**

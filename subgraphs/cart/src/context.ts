@@ -4,36 +4,37 @@ import {
   entityByIdLoader,
   groupedLoader,
   type EventWorkers,
+  type LoaderRequest,
   type SubgraphContext,
 } from '@marketplace/platform';
 import type { CartService } from './cart.service';
 import { Cart } from './entities/cart.entity';
 import { CartItem } from './entities/cart-item.entity';
-import type { CatalogProduct, ProductCatalog } from './product-catalog.client';
+import type { CatalogProduct } from './product-catalog.client';
 
 /** A `User` as this subgraph knows it: only the key. */
 export interface UserReference {
   id: string;
 }
 
-export const createLoaders = (em: EntityManager) => {
-  let products: DataLoader<string, CatalogProduct | null> | undefined;
-  return {
-    cartById: entityByIdLoader<Cart>(em, Cart),
-    itemsByCartId: groupedLoader<string, CartItem>(
-      (cartIds) => em.find(CartItem, { cart: [...cartIds] }, { orderBy: { addedAt: 'asc', id: 'asc' } }),
-      (item) => item.cart.id,
-    ),
-    /**
-     * Products from the product subgraph, created on first use: it needs the request's
-     * `Authorization` header, which `createLoaders` is not given.
-     */
-    products: (catalog: ProductCatalog, authorization: string | null) =>
-      (products ??= catalog.createLoader(authorization)),
-  };
-};
+export interface CartLoaders {
+  cartById: DataLoader<string, Cart | null>;
+  itemsByCartId: DataLoader<string, CartItem[]>;
+  /** Products from the product subgraph, read as the caller: one HTTP call per request batch. */
+  products: DataLoader<string, CatalogProduct | null>;
+}
 
-export type CartLoaders = ReturnType<typeof createLoaders>;
+export const createLoaders = (
+  em: EntityManager,
+  { authorization, services }: LoaderRequest<CartServices>,
+): CartLoaders => ({
+  cartById: entityByIdLoader<Cart>(em, Cart),
+  itemsByCartId: groupedLoader<string, CartItem>(
+    (cartIds) => em.find(CartItem, { cart: [...cartIds] }, { orderBy: { addedAt: 'asc', id: 'asc' } }),
+    (item) => item.cart.id,
+  ),
+  products: services.carts.catalog.createLoader(authorization),
+});
 
 export interface CartServices {
   carts: CartService;

@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { forbidden, unauthenticated } from './errors';
+import { unauthenticated } from './errors';
 
 export type Role = 'CUSTOMER' | 'ADMIN';
 
@@ -80,21 +80,3 @@ export function verifyToken(token: string | null, secret: string): Viewer | null
 
 export const viewerFromHeader = (header: string | undefined | null, secret: string): Viewer | null =>
   verifyToken(bearerToken(header), secret);
-
-export function requireViewer(viewer: Viewer | null): Viewer {
-  if (!viewer) throw unauthenticated();
-  return viewer;
-}
-
-export function requireAdmin(viewer: Viewer | null): Viewer {
-  const signedIn = requireViewer(viewer);
-  if (signedIn.role !== 'ADMIN') throw forbidden('Only administrators can do this');
-  return signedIn;
-}
-
-/** The viewer may act on a resource owned by `ownerId` (its owner or an admin). */
-export function requireOwnerOrAdmin(viewer: Viewer | null, ownerId: string): Viewer {
-  const signedIn = requireViewer(viewer);
-  if (signedIn.role !== 'ADMIN' && signedIn.userId !== ownerId) throw forbidden();
-  return signedIn;
-}

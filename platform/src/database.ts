@@ -93,7 +93,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Orm> {
       snapshot: false,
     },
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
-    pool: { min: 0, max: options.poolMax ?? Number(process.env.DB_POOL_MAX || 10) },
+    pool: { min: 0, max: options.poolMax },
     // Never share an identity map between requests: every request and message forks its own.
     allowGlobalContext: false,
     forceUtcTimezone: true,

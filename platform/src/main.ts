@@ -1,4 +1,4 @@
-import { loadConfig } from './config';
+import { loadConfig, type PlatformConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { migrateSubgraph, startSubgraph, type SubgraphDefinition } from './subgraph';
 
@@ -9,24 +9,31 @@ export interface Stoppable {
 
 /**
  * The body of every `main.ts`: starts the service, stops it gracefully on SIGINT/SIGTERM
- * (bounded by `SHUTDOWN_TIMEOUT_MS`, default 10 s) and exits non-zero when start-up fails.
+ * (bounded by `SHUTDOWN_TIMEOUT_MS`) and exits non-zero when start-up fails.
  */
-export function runMain(log: Logger, start: () => Promise<Stoppable>): void {
-  const timeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS || 10_000);
+export function runMain(
+  log: Logger,
+  config: Pick<PlatformConfig, 'shutdownTimeoutMs'>,
+  start: () => Promise<Stoppable>,
+): void {
   start().then(
     (service) => {
       let shuttingDown = false;
       const shutdown = (signal: NodeJS.Signals): void => {
         if (shuttingDown) return;
         shuttingDown = true;
+        const startedAt = Date.now();
         log.info({ signal }, 'shutting down');
         const timer = setTimeout(() => {
-          log.error('shutdown timed out');
+          log.error({ limitMs: config.shutdownTimeoutMs }, 'shutdown timed out');
           process.exit(1);
-        }, timeoutMs);
+        }, config.shutdownTimeoutMs);
         timer.unref();
         service.stop().then(
-          () => process.exit(0),
+          () => {
+            log.info({ tookMs: Date.now() - startedAt }, 'stopped');
+            process.exit(0);
+          },
           (error: unknown) => {
             log.error({ err: error }, 'shutdown failed');
             process.exit(1);
@@ -43,14 +50,26 @@ export function runMain(log: Logger, start: () => Promise<Stoppable>): void {
   );
 }
 
+/** Reads the configuration, or prints what is wrong with it and exits non-zero. */
+export function configurationOrExit<TConfig>(read: () => TConfig): TConfig {
+  try {
+    return read();
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
 /**
- * The whole `main.ts` of a subgraph: configuration from the environment, then either serve, or
- * with `MIGRATE_ONLY=true` apply migrations (and seed) and exit.
+ * The whole `main.ts` of every subgraph: configuration from the environment (validated, failing
+ * fast), then either serve, or with `MIGRATE_ONLY=true` apply migrations (and seed) and exit 0.
  */
-export function runSubgraph<TLoaders, TServices>(definition: SubgraphDefinition<TLoaders, TServices>): void {
-  const config = loadConfig(definition.name);
-  const log = createLogger(definition.name, config.logLevel);
-  if (process.env.MIGRATE_ONLY === 'true') {
+export function runSubgraph<TLoaders, TServices, TSettings>(
+  definition: SubgraphDefinition<TLoaders, TServices, TSettings>,
+): void {
+  const config = configurationOrExit(() => loadConfig(definition.name));
+  const log = createLogger(definition.name, config.logLevel, config.logFormat);
+  if (config.migrateOnly) {
     migrateSubgraph(definition, { config, log }).then(
       (applied) => {
         log.info({ migrations: applied }, 'database is up to date');
@@ -63,5 +82,5 @@ export function runSubgraph<TLoaders, TServices>(definition: SubgraphDefinition<
     );
     return;
   }
-  runMain(log, () => startSubgraph(definition, { config, log }));
+  runMain(log, config, () => startSubgraph(definition, { config, log }));
 }

@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { badUserInput } from './errors';
+import { badUserInput, toGraphQLError } from './errors';
 
 function parseDateTime(value: unknown): Date {
   if (typeof value === 'string') {
@@ -7,7 +7,7 @@ function parseDateTime(value: unknown): Date {
     if (!Number.isNaN(date.getTime()) && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value))
       return date;
   }
-  throw badUserInput('DateTime must be an ISO 8601 date-time, e.g. 2026-11-21T10:15:30Z');
+  throw toGraphQLError(badUserInput('DateTime must be an ISO 8601 date-time, e.g. 2026-11-21T10:15:30Z'));
 }
 
 /** ISO 8601 date-time; serialised in UTC with milliseconds. */
@@ -21,7 +21,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   },
   parseValue: parseDateTime,
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING) throw badUserInput('DateTime must be a string');
+    if (ast.kind !== Kind.STRING) throw toGraphQLError(badUserInput('DateTime must be a string'));
     return parseDateTime(ast.value);
   },
 });

@@ -1,5 +1,7 @@
 import { GraphQLError } from 'graphql';
+import { SERVICE_PORTS } from './config';
 import { CLIENT_ERROR_CODES } from './errors';
+import { setting, type Setting } from './settings';
 
 interface ServiceResponse<TData> {
   data?: TData | null;
@@ -16,7 +18,8 @@ export class ServiceClient {
   constructor(
     readonly serviceName: string,
     readonly url: string,
-    private readonly timeoutMs = Number(process.env.SERVICE_TIMEOUT_MS || 5_000),
+    /** `SERVICE_TIMEOUT_MS` of the platform configuration. */
+    private readonly timeoutMs: number,
   ) {}
 
   async request<TData>(
@@ -73,7 +76,10 @@ export function entitiesQuery(typename: string, selection: string): string {
   return `query ${typename}Entities($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${typename} { ${selection} } } }`;
 }
 
-/** URL of another subgraph: `<NAME>_SERVICE_URL`, default `http://127.0.0.1:<port>/graphql`. */
-export function serviceUrl(name: string, port: number, env: NodeJS.ProcessEnv = process.env): string {
-  return env[`${name.toUpperCase()}_SERVICE_URL`] || `http://127.0.0.1:${port}/graphql`;
-}
+/** The setting of another subgraph's URL: `<NAME>_SERVICE_URL`, default `http://127.0.0.1:<port>/graphql`. */
+export const serviceUrlSetting = (name: string): Setting<string> =>
+  setting.url(
+    `${name.toUpperCase()}_SERVICE_URL`,
+    `where the gateway and other subgraphs reach the ${name} subgraph`,
+    `http://127.0.0.1:${SERVICE_PORTS[name]}/graphql`,
+  );

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import {
@@ -14,9 +13,11 @@ import type { DocumentNode, GraphQLFormattedError } from 'graphql';
 import { viewerFromHeader, type Viewer } from './auth';
 import type { PlatformConfig } from './config';
 import { migrate, openDatabase, type Orm, type QueryObserver } from './database';
-import { CLIENT_ERROR_CODES } from './errors';
+import { CLIENT_ERROR_CODES, DomainError, toGraphQLError } from './errors';
 import { closeServer, createGraphQLHttpServer, listen, type ReadinessProbes } from './http';
 import { createLogger, type Logger } from './logger';
+import { requestIdOf } from './request-id';
+import { readSettings, type SettingsSpec } from './settings';
 
 /** What every resolver receives: a request-scoped EntityManager, loaders and the verified caller. */
 export interface SubgraphContext<TLoaders = unknown, TServices = unknown> extends BaseContext {
@@ -46,13 +47,18 @@ export interface Worker {
 }
 
 /** Process-wide pieces a service builds once at start-up. */
-export interface SubgraphRuntime {
+export interface SubgraphRuntime<TSettings = unknown> {
   orm: Orm;
   config: PlatformConfig;
+  /** The service's own settings, read from its {@link SubgraphDefinition.settings} at start-up. */
+  settings: TSettings;
   log: Logger;
 }
 
-export interface SubgraphDefinition<TLoaders, TServices> {
+// The settings type defaults to `any` so a definition can be handled without naming it (the
+// platform's bootstrap and test helpers); each subgraph's own definition names its type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface SubgraphDefinition<TLoaders, TServices, TSettings = any> {
   name: string;
   typeDefs: DocumentNode;
   /** Resolver map, typed by the subgraph with its generated `Resolvers` type. */
@@ -66,17 +72,28 @@ export interface SubgraphDefinition<TLoaders, TServices> {
    * another subgraph get the caller's credentials from `request`.
    */
   createLoaders(em: EntityManager, request: LoaderRequest<TServices>): TLoaders;
-  createServices(runtime: SubgraphRuntime): TServices;
+  /** The service's own environment variables, validated at start-up with the platform's. */
+  settings?: SettingsSpec<TSettings>;
+  createServices(runtime: SubgraphRuntime<TSettings>): TServices;
   /** Runs after migrations and before the service listens (e.g. seeding demo data). */
-  onReady?(runtime: SubgraphRuntime, services: TServices): Promise<void>;
+  onReady?(runtime: SubgraphRuntime<TSettings>, services: TServices): Promise<void>;
   /** Background workers started after listening and stopped before the database closes. */
-  workers?(runtime: SubgraphRuntime, services: TServices): Worker[];
+  workers?(runtime: SubgraphRuntime<TSettings>, services: TServices): Worker[];
+}
+
+/** The definition's settings: `options.settings` when given (tests), else read from the environment. */
+export function settingsFor<TSettings>(
+  definition: SubgraphDefinition<unknown, unknown, TSettings>,
+  options: { settings?: Partial<TSettings> },
+): TSettings {
+  const fromEnvironment = definition.settings ? readSettings(definition.settings) : ({} as TSettings);
+  return { ...fromEnvironment, ...options.settings };
 }
 
 /** The service's own database, created when missing, with its entities and migrations. */
-function openSubgraphDatabase<TLoaders, TServices>(
-  definition: SubgraphDefinition<TLoaders, TServices>,
-  options: StartOptions,
+function openSubgraphDatabase<TLoaders, TServices, TSettings>(
+  definition: SubgraphDefinition<TLoaders, TServices, TSettings>,
+  options: StartOptions<TSettings>,
   log: Logger,
 ): Promise<Orm> {
   return openDatabase({
@@ -86,6 +103,7 @@ function openSubgraphDatabase<TLoaders, TServices>(
     migrations: definition.migrations,
     log,
     onQuery: options.onQuery,
+    poolMax: options.config.dbPoolMax,
   });
 }
 
@@ -93,16 +111,17 @@ function openSubgraphDatabase<TLoaders, TServices>(
  * Opens the database, applies pending migrations and runs `onReady` (seeding), without serving.
  * Used as a separate deploy step (`MIGRATE_ONLY=true`), e.g. the `migrate` job of docker-compose.
  */
-export async function migrateSubgraph<TLoaders, TServices>(
-  definition: SubgraphDefinition<TLoaders, TServices>,
-  options: StartOptions,
+export async function migrateSubgraph<TLoaders, TServices, TSettings>(
+  definition: SubgraphDefinition<TLoaders, TServices, TSettings>,
+  options: StartOptions<TSettings>,
 ): Promise<string[]> {
   const { config } = options;
-  const log = options.log ?? createLogger(definition.name, config.logLevel);
+  const log = options.log ?? createLogger(definition.name, config.logLevel, config.logFormat);
+  const settings = settingsFor(definition, options);
   const orm = await openSubgraphDatabase(definition, options, log);
   try {
     const applied = await migrate(orm);
-    const runtime: SubgraphRuntime = { orm, config, log };
+    const runtime: SubgraphRuntime<TSettings> = { orm, config, settings, log };
     await definition.onReady?.(runtime, definition.createServices(runtime));
     return applied;
   } finally {
@@ -110,8 +129,10 @@ export async function migrateSubgraph<TLoaders, TServices>(
   }
 }
 
-export interface StartOptions {
+export interface StartOptions<TSettings = unknown> {
   config: PlatformConfig;
+  /** Replaces settings read from the environment (tests). */
+  settings?: Partial<TSettings>;
   /** Observes every SQL statement (tests count them). */
   onQuery?: QueryObserver;
   log?: Logger;
@@ -128,14 +149,20 @@ export interface RunningSubgraph<TServices = unknown> {
 }
 
 /**
- * Client mistakes pass through untouched; anything else is logged with its stack and reaches
+ * The one error mapping of a subgraph: a {@link DomainError} becomes the client error it names,
+ * client mistakes found by GraphQL itself pass through untouched; anything else is logged with its stack and reaches
  * the client as a bare `INTERNAL_SERVER_ERROR`, so internals never leak.
  */
 export function maskInternalErrors(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof DomainError) {
+      const { message, extensions } = toGraphQLError(original);
+      return { message, locations: formatted.locations, path: formatted.path, extensions };
+    }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) return formatted;
-    log.error({ err: unwrapResolverError(error), path: formatted.path }, 'internal error');
+    log.error({ err: original, path: formatted.path }, 'internal error');
     return {
       message: 'Internal server error',
       locations: formatted.locations,
@@ -146,8 +173,8 @@ export function maskInternalErrors(log: Logger) {
 }
 
 /** Builds the Apollo subgraph server for a definition (no I/O; used by tests and schema tools). */
-export function buildSubgraphServer<TLoaders, TServices>(
-  definition: SubgraphDefinition<TLoaders, TServices>,
+export function buildSubgraphServer<TLoaders, TServices, TSettings>(
+  definition: SubgraphDefinition<TLoaders, TServices, TSettings>,
   log: Logger,
 ): ApolloServer<SubgraphContext<TLoaders, TServices>> {
   return new ApolloServer<SubgraphContext<TLoaders, TServices>>({
@@ -165,17 +192,18 @@ export function buildSubgraphServer<TLoaders, TServices>(
  * Opens the database (creating it if missing), migrates, runs `onReady`, listens and starts
  * the workers. `stop()` undoes it in reverse order, letting in-flight requests finish.
  */
-export async function startSubgraph<TLoaders, TServices>(
-  definition: SubgraphDefinition<TLoaders, TServices>,
-  options: StartOptions,
+export async function startSubgraph<TLoaders, TServices, TSettings>(
+  definition: SubgraphDefinition<TLoaders, TServices, TSettings>,
+  options: StartOptions<TSettings>,
 ): Promise<RunningSubgraph<TServices>> {
   const { config } = options;
-  const log = options.log ?? createLogger(definition.name, config.logLevel);
+  const log = options.log ?? createLogger(definition.name, config.logLevel, config.logFormat);
+  const settings = settingsFor(definition, options);
   const orm = await openSubgraphDatabase(definition, options, log);
   try {
     const applied = await migrate(orm);
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
-    const runtime: SubgraphRuntime = { orm, config, log };
+    const runtime: SubgraphRuntime<TSettings> = { orm, config, settings, log };
     const services = definition.createServices(runtime);
     await definition.onReady?.(runtime, services);
 
@@ -188,7 +216,7 @@ export async function startSubgraph<TLoaders, TServices>(
       const viewer = viewerFromHeader(request.headers.authorization, config.jwtSecret);
       const em = orm.em.fork();
       const authorization = request.headers.authorization ?? null;
-      const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
+      const requestId = requestIdOf(request);
       return {
         em,
         viewer,

@@ -9,6 +9,7 @@ import {
   dropDatabase,
   enqueueEvent,
   ensureTopics,
+  topicSettingsOf,
   IdempotentConsumer,
   migrate,
   openDatabase,
@@ -32,6 +33,7 @@ const prefix = uniquePrefix();
 const config = testConfig('events', prefix);
 const log = createLogger('events-test', 'silent');
 const kafka = createKafka(config, log);
+const topicSettings = topicSettingsOf(config);
 const rawKafka = new Kafka({
   clientId: 'events-test',
   brokers: config.kafkaBrokers,
@@ -50,7 +52,7 @@ beforeAll(async () => {
     log,
   });
   await migrate(orm);
-  await ensureTopics(kafka, [topic, deadLetterTopic(topic)]);
+  await ensureTopics(kafka, [topic, deadLetterTopic(topic)], topicSettings);
 });
 
 afterAll(async () => {
@@ -74,7 +76,15 @@ async function collect(topicName: string): Promise<KafkaMessage[]> {
 }
 
 function startRelay(pollIntervalMs: number): OutboxRelay {
-  const relay = new OutboxRelay({ orm, kafka, log, topics: [topic], pollIntervalMs });
+  const relay = new OutboxRelay({
+    orm,
+    kafka,
+    log,
+    topics: [topic],
+    pollIntervalMs,
+    retentionHours: 24,
+    topicSettings,
+  });
   cleanups.push(() => relay.stop());
   return relay;
 }
@@ -191,6 +201,7 @@ describe('idempotent consumer', () => {
       log,
       maxAttempts: 3,
       retryDelayMs: 10,
+      topicSettings,
       handlers: {
         ThingHappened: async ({ em, event: received }) => {
           await handler(received);
@@ -214,7 +225,7 @@ describe('idempotent consumer', () => {
 
   it('applies an event delivered twice only once', async () => {
     const consumedTopic = `${prefix}.dedupe.events`;
-    await ensureTopics(kafka, [consumedTopic]);
+    await ensureTopics(kafka, [consumedTopic], topicSettings);
     await startConsumer('dedupe', () => undefined, consumedTopic);
     const duplicated = event(randomUUID(), 1);
     const other = event(randomUUID(), 1);
@@ -242,7 +253,7 @@ describe('idempotent consumer', () => {
 
   it('retries a failing handler with backoff, then applies it once', async () => {
     const consumedTopic = `${prefix}.retry.events`;
-    await ensureTopics(kafka, [consumedTopic]);
+    await ensureTopics(kafka, [consumedTopic], topicSettings);
     let failures = 0;
     await startConsumer(
       'retry',
@@ -268,7 +279,7 @@ describe('idempotent consumer', () => {
 
   it('dead-letters poison messages and keeps consuming the partition', async () => {
     const consumedTopic = `${prefix}.poison.events`;
-    await ensureTopics(kafka, [consumedTopic, deadLetterTopic(consumedTopic)]);
+    await ensureTopics(kafka, [consumedTopic, deadLetterTopic(consumedTopic)], topicSettings);
     const deadLetters = await collect(deadLetterTopic(consumedTopic));
     const key = randomUUID();
     const failing = event(key, 1, { fail: true });

@@ -4,7 +4,8 @@ import type { Orm } from '../database';
 import type { Logger } from '../logger';
 import type { Worker } from '../subgraph';
 import { deadLetterTopic, MalformedEventError, parseEvent, type IntegrationEvent } from './envelope';
-import { ensureTopics } from './kafka';
+import { Backoff, retryPolicy, sleep } from '../retry';
+import { ensureTopics, type TopicSettings } from './kafka';
 
 /** Applies one event inside the consumer's transaction (`em` is transactional). */
 export type EventHandler = (context: {
@@ -24,13 +25,13 @@ export interface IdempotentConsumerOptions {
   orm: Orm;
   kafka: Kafka;
   log: Logger;
-  /** Attempts before dead-lettering. Default 5 (`CONSUMER_MAX_ATTEMPTS`). */
-  maxAttempts?: number;
-  /** First retry delay, doubled each attempt. Default 100 ms. */
+  /** Partitions and replication of topics it creates. */
+  topicSettings: TopicSettings;
+  /** Attempts before dead-lettering (`CONSUMER_MAX_ATTEMPTS`). */
+  maxAttempts: number;
+  /** First retry delay, growing exponentially. Default 100 ms. */
   retryDelayMs?: number;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Consumes integration events and applies each at most once per consumer: the processed-event
@@ -52,7 +53,7 @@ export class IdempotentConsumer implements Worker {
 
   constructor(private readonly options: IdempotentConsumerOptions) {
     this.name = `consumer:${options.name}`;
-    this.maxAttempts = options.maxAttempts ?? Number(process.env.CONSUMER_MAX_ATTEMPTS || 5);
+    this.maxAttempts = options.maxAttempts;
     this.retryDelayMs = options.retryDelayMs ?? 100;
   }
 
@@ -83,12 +84,13 @@ export class IdempotentConsumer implements Worker {
 
   private async connectWithRetry(): Promise<void> {
     const { log } = this.options;
-    for (let failures = 0; this.running && !this.consuming; failures++) {
+    const backoff = new Backoff({ initialDelayMs: 200, maxDelayMs: 5_000 });
+    while (this.running && !this.consuming) {
       try {
         await this.connect();
         this.consuming = true;
       } catch (error) {
-        const delay = Math.min(5_000, 200 * 2 ** Math.min(failures, 5));
+        const delay = backoff.next();
         log.warn({ err: error, retryInMs: delay }, 'consumer could not start; will retry');
         await this.disconnect();
         await sleep(delay);
@@ -98,7 +100,7 @@ export class IdempotentConsumer implements Worker {
 
   private async connect(): Promise<void> {
     const { kafka, topics, groupId, log } = this.options;
-    await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopic)]);
+    await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopic)], this.options.topicSettings);
     this.producer = kafka.producer();
     await this.producer.connect();
     const consumer = kafka.consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 1_000 });
@@ -149,21 +151,20 @@ export class IdempotentConsumer implements Worker {
       if (!(error instanceof MalformedEventError)) throw error;
       return this.deadLetter(topic, partition, message.offset, message.key, message.value, error);
     }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.apply(event);
-        return;
-      } catch (error) {
-        if (attempt >= this.maxAttempts) {
-          return this.deadLetter(topic, partition, message.offset, message.key, message.value, error);
-        }
-        const delay = this.retryDelayMs * 2 ** (attempt - 1);
+    const attempts = retryPolicy({
+      attempts: this.maxAttempts,
+      initialDelayMs: this.retryDelayMs,
+      maxDelayMs: 5_000,
+      onRetry: (error, attempt, delay) =>
         this.options.log.warn(
           { err: error, eventId: event.eventId, attempt, retryInMs: delay },
           'event handler failed',
-        );
-        await sleep(delay);
-      }
+        ),
+    });
+    try {
+      await attempts.execute(() => this.apply(event));
+    } catch (error) {
+      return this.deadLetter(topic, partition, message.offset, message.key, message.value, error);
     }
   }
 

@@ -27,8 +27,20 @@ export function createKafka(config: PlatformConfig, log: Logger, clientId = conf
 /** A topic or consumer-group name inside this deployment's namespace (`KAFKA_NAMESPACE`). */
 export const namespaced = (config: PlatformConfig, name: string): string => `${config.kafkaNamespace}${name}`;
 
-/** Creates the topics if missing (idempotent); partitions from `KAFKA_TOPIC_PARTITIONS`, default 3. */
-export async function ensureTopics(kafka: Kafka, topics: string[]): Promise<void> {
+export interface TopicSettings {
+  /** `KAFKA_TOPIC_PARTITIONS`. */
+  partitions: number;
+  /** `KAFKA_REPLICATION_FACTOR`. */
+  replicationFactor: number;
+}
+
+export const topicSettingsOf = (config: PlatformConfig): TopicSettings => ({
+  partitions: config.kafkaTopicPartitions,
+  replicationFactor: config.kafkaReplicationFactor,
+});
+
+/** Creates the topics if missing (idempotent). */
+export async function ensureTopics(kafka: Kafka, topics: string[], settings: TopicSettings): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -39,8 +51,8 @@ export async function ensureTopics(kafka: Kafka, topics: string[]): Promise<void
       waitForLeaders: true,
       topics: missing.map((topic) => ({
         topic,
-        numPartitions: Number(process.env.KAFKA_TOPIC_PARTITIONS || 3),
-        replicationFactor: Number(process.env.KAFKA_REPLICATION_FACTOR || 1),
+        numPartitions: settings.partitions,
+        replicationFactor: settings.replicationFactor,
       })),
     });
   } finally {

@@ -3,7 +3,8 @@ import { Client, type Notification } from 'pg';
 import type { Orm } from '../database';
 import type { Logger } from '../logger';
 import type { Worker } from '../subgraph';
-import { ensureTopics } from './kafka';
+import { Backoff, sleep } from '../retry';
+import { ensureTopics, type TopicSettings } from './kafka';
 
 export interface OutboxRelayOptions {
   orm: Orm;
@@ -11,12 +12,14 @@ export interface OutboxRelayOptions {
   log: Logger;
   /** Topics this service publishes to (created if missing). */
   topics: string[];
-  /** Safety-net poll when no notification arrives. Default 1 000 ms (`OUTBOX_POLL_MS`). */
-  pollIntervalMs?: number;
+  /** Partitions and replication of topics it creates. */
+  topicSettings: TopicSettings;
+  /** Safety-net poll when no notification arrives (`OUTBOX_POLL_MS`). */
+  pollIntervalMs: number;
   /** Rows per Kafka batch. Default 200. */
   batchSize?: number;
-  /** Published rows are deleted after this long. Default 24 h (`OUTBOX_RETENTION_HOURS`). */
-  retentionHours?: number;
+  /** Published rows are deleted after this long (`OUTBOX_RETENTION_HOURS`). */
+  retentionHours: number;
 }
 
 interface OutboxRow {
@@ -27,7 +30,6 @@ interface OutboxRow {
 }
 
 const RELAY_LOCK = "hashtext('marketplace-outbox-relay')";
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Publishes the outbox to Kafka with an idempotent producer and `acks=all`, keyed by order id,
@@ -55,10 +57,9 @@ export class OutboxRelay implements Worker {
   private lastPurge = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.pollIntervalMs = options.pollIntervalMs ?? Number(process.env.OUTBOX_POLL_MS || 1_000);
+    this.pollIntervalMs = options.pollIntervalMs;
     this.batchSize = options.batchSize ?? 200;
-    this.retentionMs =
-      (options.retentionHours ?? Number(process.env.OUTBOX_RETENTION_HOURS || 24)) * 3_600_000;
+    this.retentionMs = options.retentionHours * 3_600_000;
   }
 
   async start(): Promise<void> {
@@ -123,7 +124,7 @@ export class OutboxRelay implements Worker {
 
   private async run(): Promise<void> {
     const { log } = this.options;
-    let failures = 0;
+    const backoff = new Backoff({ initialDelayMs: 100, maxDelayMs: 5_000 });
     while (this.running) {
       try {
         await this.connectListener();
@@ -140,13 +141,12 @@ export class OutboxRelay implements Worker {
         }
         this.pending = false;
         const published = await this.publishBatch();
-        failures = 0;
+        backoff.reset();
         if (published === this.batchSize) this.pending = true;
         await this.purge();
         await this.idle(this.pollIntervalMs);
       } catch (error) {
-        failures++;
-        const delay = Math.min(5_000, 100 * 2 ** Math.min(failures, 6));
+        const delay = backoff.next();
         log.warn({ err: error, retryInMs: delay }, 'outbox relay failed; will retry');
         // A producer that failed may hold broken connections or an old producer id: start afresh.
         await this.producer?.disconnect().catch(() => undefined);
@@ -186,7 +186,7 @@ export class OutboxRelay implements Worker {
   private async connectedProducer(): Promise<Producer> {
     if (this.producer) return this.producer;
     if (!this.topicsReady) {
-      await ensureTopics(this.options.kafka, this.options.topics);
+      await ensureTopics(this.options.kafka, this.options.topics, this.options.topicSettings);
       this.topicsReady = true;
     }
     // Idempotent: retries after a lost acknowledgement never duplicate or reorder within a partition.

@@ -1,6 +1,6 @@
 import type { SubgraphRuntime, Worker } from '../subgraph';
 import { IdempotentConsumer, type EventHandler } from './consumer';
-import { createKafka, namespaced } from './kafka';
+import { createKafka, namespaced, topicSettingsOf } from './kafka';
 import { OutboxRelay } from './relay';
 
 export interface EventWorkersOptions {
@@ -30,6 +30,9 @@ export function createEventWorkers(runtime: SubgraphRuntime, options: EventWorke
       kafka,
       log: log.child({ worker: 'outbox-relay' }),
       topics: options.publishes.map((topic) => namespaced(config, topic)),
+      topicSettings: topicSettingsOf(config),
+      pollIntervalMs: config.outboxPollMs,
+      retentionHours: config.outboxRetentionHours,
     });
     result.workers.push(result.relay);
   }
@@ -42,6 +45,8 @@ export function createEventWorkers(runtime: SubgraphRuntime, options: EventWorke
       orm,
       kafka,
       log: log.child({ worker: 'consumer' }),
+      topicSettings: topicSettingsOf(config),
+      maxAttempts: config.consumerMaxAttempts,
     });
     result.workers.push(result.consumer);
   }

@@ -1,6 +1,4 @@
-import { createLogger, loadConfig, runMain, startSubgraph } from '@marketplace/platform';
+import { runSubgraph } from '@marketplace/platform';
 import { cartSubgraph } from './server';
 
-const config = loadConfig('cart');
-const log = createLogger('cart', config.logLevel);
-runMain(log, () => startSubgraph(cartSubgraph, { config, log }));
+runSubgraph(cartSubgraph);

@@ -1,6 +1,4 @@
-import { createLogger, loadConfig, runMain, startSubgraph } from '@marketplace/platform';
+import { runSubgraph } from '@marketplace/platform';
 import { deliverySubgraph } from './server';
 
-const config = loadConfig('delivery');
-const log = createLogger('delivery', config.logLevel);
-runMain(log, () => startSubgraph(deliverySubgraph, { config, log }));
+runSubgraph(deliverySubgraph);

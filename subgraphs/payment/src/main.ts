@@ -1,6 +1,4 @@
-import { createLogger, loadConfig, runMain, startSubgraph } from '@marketplace/platform';
+import { runSubgraph } from '@marketplace/platform';
 import { paymentSubgraph } from './server';
 
-const config = loadConfig('payment');
-const log = createLogger('payment', config.logLevel);
-runMain(log, () => startSubgraph(paymentSubgraph, { config, log }));
+runSubgraph(paymentSubgraph);

@@ -1,6 +1,4 @@
-import { createLogger, loadConfig, runMain, startSubgraph } from '@marketplace/platform';
+import { runSubgraph } from '@marketplace/platform';
 import { productSubgraph } from './server';
 
-const config = loadConfig('product');
-const log = createLogger('product', config.logLevel);
-runMain(log, () => startSubgraph(productSubgraph, { config, log }));
+runSubgraph(productSubgraph);

@@ -70,17 +70,18 @@ export interface TestSubgraph<TServices> extends RunningSubgraph<TServices> {
 const WORKER_BOOKKEEPING = /\b(outbox|processed_events)\b/;
 
 /** Starts a subgraph on an ephemeral port with its own fresh database. */
-export async function startTestSubgraph<TLoaders, TServices>(
-  definition: SubgraphDefinition<TLoaders, TServices>,
+export async function startTestSubgraph<TLoaders, TServices, TSettings>(
+  definition: SubgraphDefinition<TLoaders, TServices, TSettings>,
   prefix = uniquePrefix(),
   overrides: Partial<PlatformConfig> = {},
+  settings: Partial<TSettings> = {},
 ): Promise<TestSubgraph<TServices>> {
   const config = testConfig(definition.name, prefix, overrides);
   const queries: string[] = [];
   const onQuery: QueryObserver = (sql) => {
     if (!WORKER_BOOKKEEPING.test(sql)) queries.push(sql);
   };
-  const running = await startSubgraph(definition, { config, onQuery });
+  const running = await startSubgraph(definition, { config, onQuery, settings });
   return {
     ...running,
     config,

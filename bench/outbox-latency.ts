@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Migration } from '@mikro-orm/migrations';
 import {
   createEvent,
   createKafka,
@@ -21,19 +20,14 @@ import {
   openDatabase,
   OutboxMessageSchema,
   OutboxRelay,
+  topicSettingsOf,
 } from '@marketplace/platform';
-import { createOutboxSql } from '@marketplace/migrations';
+import { orderMigrations } from '@marketplace/migrations';
 import { ensureKafka } from '../scripts/kafka/kafka';
 
 const COMMITS = Number(process.env.BENCH_COMMITS || 1_000);
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS || 5);
 const WARMUP = 50;
-
-class BenchMigration extends Migration {
-  override async up(): Promise<void> {
-    for (const sql of createOutboxSql) this.addSql(sql);
-  }
-}
 
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -51,15 +45,23 @@ async function main(): Promise<void> {
     url: config.databaseUrl,
     databaseName: config.databaseName,
     entities: [OutboxMessageSchema],
-    migrations: [{ name: 'BenchMigration', class: BenchMigration }],
+    migrations: orderMigrations, // the outbox as a real service creates it
     log,
   });
   const kafka = createKafka(config, log);
-  const relay = new OutboxRelay({ orm, kafka, log, topics: [topic] });
+  const relay = new OutboxRelay({
+    orm,
+    kafka,
+    log,
+    topics: [topic],
+    topicSettings: topicSettingsOf(config),
+    pollIntervalMs: config.outboxPollMs,
+    retentionHours: config.outboxRetentionHours,
+  });
   const consumer = kafka.consumer({ groupId: `bench-${suffix}`, maxWaitTimeInMs: 10 });
   try {
     await migrate(orm);
-    await ensureTopics(kafka, [topic]);
+    await ensureTopics(kafka, [topic], topicSettingsOf(config));
     const committedAt = new Map<string, number>();
     const latencies: number[] = [];
     const sent = new Set<string>();

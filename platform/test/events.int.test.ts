@@ -20,11 +20,11 @@ import {
   type Orm,
 } from '@marketplace/platform';
 import { eventually, testConfig, uniquePrefix } from '@marketplace/platform/testing';
-import { createOutboxSql, createProcessedEventsSql } from '@marketplace/migrations';
+import { orderMigrations } from '@marketplace/migrations';
 
+/** The outbox and processed-event tables as a real service has them (the order service's), plus an effect table. */
 class EventsTestMigration extends Migration {
   override async up(): Promise<void> {
-    for (const sql of [...createOutboxSql, ...createProcessedEventsSql]) this.addSql(sql);
     this.addSql('create table effects (event_id uuid not null, note text not null)');
   }
 }
@@ -48,7 +48,7 @@ beforeAll(async () => {
     url: config.databaseUrl,
     databaseName: config.databaseName,
     entities: [OutboxMessageSchema, ProcessedEventSchema],
-    migrations: [{ name: 'EventsTestMigration', class: EventsTestMigration }],
+    migrations: [...orderMigrations, { name: 'EventsTestMigration', class: EventsTestMigration }],
     log,
   });
   await migrate(orm);

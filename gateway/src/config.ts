@@ -1,77 +1,156 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type PlatformConfig } from '@marketplace/platform';
+import {
+  loadConfig,
+  readSettings,
+  serviceUrlSetting,
+  setting,
+  type PlatformConfig,
+  type Setting,
+  type SettingsSpec,
+} from '@marketplace/platform';
 
 export const SUBGRAPH_NAMES = ['user', 'product', 'cart', 'order', 'payment', 'delivery'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
-/** Live order tracking over `graphql-ws` (DESIGN.md §5). */
+/** Live order tracking over `graphql-ws` (DESIGN.md §5); the variables are in {@link gatewaySettings}. */
 export interface SubscriptionConfig {
-  /** Serve subscriptions and consume the order topic (`GATEWAY_SUBSCRIPTIONS`). Default `true`. */
+  /** Serve subscriptions and consume the order topic. */
   enabled: boolean;
   /**
-   * This replica's name (`GATEWAY_INSTANCE_ID`); its Kafka consumer group is
-   * `<namespace>gateway.<instanceId>`, so every replica receives every event. Default `<hostname>-<pid>`.
+   * This replica's name; its Kafka consumer group is `<namespace>gateway.<instanceId>`, so every
+   * replica receives every event.
    */
   instanceId: string;
-  /** Active operations one socket may hold (`GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION`). Default 20. */
+  /** Active operations one socket may hold. */
   maxSubscriptionsPerConnection: number;
-  /**
-   * How long a socket may stay open without `connection_init` before it is closed with 4408
-   * (`GATEWAY_CONNECTION_INIT_WAIT_TIMEOUT_MS`). Default 3 000.
-   */
+  /** How long a socket may stay open without `connection_init` before it is closed with 4408. */
   connectionInitWaitTimeoutMs: number;
   /**
-   * Events whose payloads are rendered at the same time (`GATEWAY_SUBSCRIPTION_RENDER_CONCURRENCY`);
-   * each may run one federated query. Past the subgraphs' capacity more only adds queueing to every
-   * event instead of finishing the earlier ones first. Default 16.
+   * Events whose payloads are rendered at the same time; each may run one federated query. Past
+   * the subgraphs' capacity more only adds queueing to every event instead of finishing the
+   * earlier ones first.
    */
   renderConcurrency: number;
   /**
    * Interval of the WebSocket ping that detects dead peers; a socket that does not answer within
-   * the next interval is dropped (`GATEWAY_WS_KEEPALIVE_MS`, 0 disables). Default 12 000.
+   * the next interval is dropped (0 disables).
    */
   keepAliveMs: number;
 }
 
 /** Gateway settings on top of the shared platform configuration. */
 export interface GatewayConfig extends PlatformConfig {
-  /** Composed supergraph SDL (`SUPERGRAPH_PATH`). Default `schema/supergraph.graphql`; hot-reloaded on change. */
+  /** Composed supergraph SDL; hot-reloaded on change. */
   supergraphPath: string;
-  /** Per-subgraph URL overrides (`<NAME>_SERVICE_URL`); otherwise the routing URLs in the supergraph. */
+  /** Per-subgraph URL overrides; otherwise the routing URLs in the supergraph. */
   serviceUrls: Partial<Record<string, string>>;
-  /** Serve the Apollo Sandbox explorer on `GET /graphql` from a browser (`GATEWAY_EXPLORER`). Default `true`. */
+  /** Serve the Apollo Sandbox explorer on `GET /graphql` from a browser. */
   explorer: boolean;
   subscriptions: SubscriptionConfig;
 }
 
-function readCount(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be an integer of at least ${min}, got "${raw}"`);
-  }
-  return value;
+const DEFAULT_SUPERGRAPH_PATH = join(__dirname, '..', '..', 'schema', 'supergraph.graphql');
+
+/**
+ * `<NAME>_SERVICE_URL` (the variable the subgraphs use to reach each other) as an override: unset,
+ * the gateway routes to the URL the supergraph names.
+ */
+function serviceUrlOverride(name: SubgraphName): Setting<string | undefined> {
+  const { variable, description } = serviceUrlSetting(name);
+  const optional = setting.optional(variable, description);
+  return {
+    ...optional,
+    defaultText: 'the routing URL in the supergraph',
+    schema: optional.schema.refine((value) => value === undefined || URL.canParse(value), {
+      message: 'expected a URL',
+    }),
+  };
 }
 
+type ServiceUrlSettings = { readonly [K in SubgraphName as `${K}ServiceUrl`]: Setting<string | undefined> };
+
+const serviceUrlSettings = Object.fromEntries(
+  SUBGRAPH_NAMES.map((name) => [`${name}ServiceUrl`, serviceUrlOverride(name)]),
+) as ServiceUrlSettings;
+
+/** The gateway's own variables (the platform's come from `loadConfig('gateway')`). */
+export const gatewaySettings = {
+  supergraphPath: {
+    ...setting.string(
+      'SUPERGRAPH_PATH',
+      'supergraph the gateway serves (hot-reloaded)',
+      DEFAULT_SUPERGRAPH_PATH,
+    ),
+    defaultText: 'schema/supergraph.graphql',
+  },
+  explorer: setting.boolean(
+    'GATEWAY_EXPLORER',
+    'serve Apollo Sandbox on `GET /graphql` from a browser',
+    true,
+  ),
+  subscriptionsEnabled: setting.boolean(
+    'GATEWAY_SUBSCRIPTIONS',
+    'serve live order tracking over graphql-ws and consume the order topic',
+    true,
+  ),
+  instanceId: {
+    ...setting.optional(
+      'GATEWAY_INSTANCE_ID',
+      "this replica's name; its Kafka consumer group is `<namespace>gateway.<instanceId>`",
+    ),
+    defaultText: '`<hostname>-<pid>`',
+  },
+  maxSubscriptionsPerConnection: setting.integer(
+    'GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION',
+    'active operations one WebSocket may hold',
+    20,
+    { min: 1 },
+  ),
+  connectionInitWaitTimeoutMs: setting.integer(
+    'GATEWAY_CONNECTION_INIT_WAIT_TIMEOUT_MS',
+    'a socket without `connection_init` by then is closed with 4408, in ms',
+    3_000,
+    { min: 1 },
+  ),
+  renderConcurrency: setting.integer(
+    'GATEWAY_SUBSCRIPTION_RENDER_CONCURRENCY',
+    'subscription events rendered at the same time (each may run one federated query)',
+    16,
+    { min: 1 },
+  ),
+  keepAliveMs: setting.integer(
+    'GATEWAY_WS_KEEPALIVE_MS',
+    'WebSocket ping interval in ms; a peer that misses one is dropped (0 disables)',
+    12_000,
+  ),
+  ...serviceUrlSettings,
+} satisfies SettingsSpec<unknown>;
+
+/**
+ * The gateway's configuration: the platform's (`loadConfig('gateway')`) and {@link gatewaySettings}.
+ * Throws a `ConfigurationError` naming every bad variable.
+ */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const platform = loadConfig('gateway', env);
+  const values = readSettings(gatewaySettings, env);
   const serviceUrls: Partial<Record<string, string>> = {};
   for (const name of SUBGRAPH_NAMES) {
-    const url = env[`${name.toUpperCase()}_SERVICE_URL`];
+    const url = values[`${name}ServiceUrl`];
     if (url) serviceUrls[name] = url;
   }
   return {
-    ...loadConfig('gateway', env),
-    supergraphPath: env.SUPERGRAPH_PATH || join(__dirname, '..', '..', 'schema', 'supergraph.graphql'),
+    ...platform,
+    supergraphPath: values.supergraphPath,
     serviceUrls,
-    explorer: (env.GATEWAY_EXPLORER ?? 'true') !== 'false',
+    explorer: values.explorer,
     subscriptions: {
-      enabled: (env.GATEWAY_SUBSCRIPTIONS ?? 'true') !== 'false',
-      instanceId: env.GATEWAY_INSTANCE_ID?.trim() || `${hostname()}-${process.pid}`,
-      maxSubscriptionsPerConnection: readCount(env, 'GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION', 20, 1),
-      connectionInitWaitTimeoutMs: readCount(env, 'GATEWAY_CONNECTION_INIT_WAIT_TIMEOUT_MS', 3_000, 1),
-      renderConcurrency: readCount(env, 'GATEWAY_SUBSCRIPTION_RENDER_CONCURRENCY', 16, 1),
-      keepAliveMs: readCount(env, 'GATEWAY_WS_KEEPALIVE_MS', 12_000),
+      enabled: values.subscriptionsEnabled,
+      instanceId: values.instanceId?.trim() || `${hostname()}-${process.pid}`,
+      maxSubscriptionsPerConnection: values.maxSubscriptionsPerConnection,
+      connectionInitWaitTimeoutMs: values.connectionInitWaitTimeoutMs,
+      renderConcurrency: values.renderConcurrency,
+      keepAliveMs: values.keepAliveMs,
     },
   };
 }

@@ -1,7 +1,7 @@
-import { createLogger, runMain } from '@marketplace/platform';
+import { configurationOrExit, createLogger, runMain } from '@marketplace/platform';
 import { loadGatewayConfig } from './config';
 import { startGateway } from './server';
 
-const config = loadGatewayConfig();
-const log = createLogger('gateway', config.logLevel);
-runMain(log, () => startGateway({ config, log }));
+const config = configurationOrExit(() => loadGatewayConfig());
+const log = createLogger('gateway', config.logLevel, config.logFormat);
+runMain(log, config, () => startGateway({ config, log }));

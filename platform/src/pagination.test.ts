@@ -21,7 +21,7 @@ describe('time cursor', () => {
     ['a number date', encodeCursor([5, '1b4e28ba-2fa1-41d2-883f-0016d3cca427'])],
   ])('refuses %s as BAD_USER_INPUT on after', (_case, cursor) => {
     expect(() => decodeTimeCursor(cursor)).toThrow(
-      expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } }),
+      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'after' } }),
     );
   });
 });

@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import type { Worker } from '../subgraph';
 import { deadLetterTopic, MalformedEventError, parseEvent, type IntegrationEvent } from './envelope';
 import { Backoff, retryPolicy, sleep } from '../retry';
-import { ensureTopics, type TopicSettings } from './kafka';
+import { ensureTopics, PARTITIONER, type TopicSettings } from './kafka';
 
 /** Applies one event inside the consumer's transaction (`em` is transactional). */
 export type EventHandler = (context: {
@@ -48,6 +48,7 @@ export class IdempotentConsumer implements Worker {
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
   private running = false;
+  private readonly stopping = new AbortController();
   private consuming = false;
   private loop: Promise<void> | undefined;
 
@@ -78,6 +79,8 @@ export class IdempotentConsumer implements Worker {
 
   async stop(): Promise<void> {
     this.running = false;
+    // Ends a handler's retry pause at once; the message is not committed and is redelivered later.
+    this.stopping.abort();
     await this.loop;
     await this.disconnect();
   }
@@ -101,7 +104,7 @@ export class IdempotentConsumer implements Worker {
   private async connect(): Promise<void> {
     const { kafka, topics, groupId, log } = this.options;
     await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopic)], this.options.topicSettings);
-    this.producer = kafka.producer();
+    this.producer = kafka.producer({ createPartitioner: PARTITIONER });
     await this.producer.connect();
     const consumer = kafka.consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 1_000 });
     this.consumer = consumer;
@@ -162,8 +165,9 @@ export class IdempotentConsumer implements Worker {
         ),
     });
     try {
-      await attempts.execute(() => this.apply(event));
+      await attempts.execute(() => this.apply(event), this.stopping.signal);
     } catch (error) {
+      if (this.stopping.signal.aborted) throw error;
       return this.deadLetter(topic, partition, message.offset, message.key, message.value, error);
     }
   }

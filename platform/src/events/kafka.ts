@@ -1,17 +1,30 @@
-import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type LogEntry, type logCreator } from 'kafkajs';
 import type { PlatformConfig } from '../config';
 import type { Logger } from '../logger';
 
-/** kafkajs logs through the service logger; its INFO chatter is kept at debug. */
+/**
+ * Retriable conditions kafkajs reports while a cluster elects leaders or two services create the
+ * same topic at once; they resolve by themselves, so they are debug noise, not warnings.
+ */
+const EXPECTED_DURING_ELECTION =
+  /not the leader|leader not available|no leader|Topic creation errors|TOPIC_ALREADY_EXISTS|already exists|coordinator is not available|coordinator is loading|group coordinator/i;
+
+/** kafkajs logs through the service logger; its INFO chatter and expected retries are kept at debug. */
 function pinoLogCreator(log: Logger): logCreator {
   return () =>
     ({ level, log: entry }: LogEntry) => {
       const { message, ...extra } = entry;
-      if (level <= logLevel.ERROR) log.warn({ kafka: extra }, `kafka: ${message}`);
-      else if (level === logLevel.WARN) log.warn({ kafka: extra }, `kafka: ${message}`);
-      else log.debug({ kafka: extra }, `kafka: ${message}`);
+      const text = `${message} ${typeof extra.error === 'string' ? extra.error : ''}`;
+      if (level <= logLevel.WARN && !EXPECTED_DURING_ELECTION.test(text)) {
+        log.warn({ kafka: extra }, `kafka: ${message}`);
+      } else {
+        log.debug({ kafka: extra }, `kafka: ${message}`);
+      }
     };
 }
+
+/** The partitioner every producer uses (kafkajs' default since 2.0, named so it does not warn). */
+export const PARTITIONER = Partitioners.DefaultPartitioner;
 
 export function createKafka(config: PlatformConfig, log: Logger, clientId = config.serviceName): Kafka {
   return new Kafka({

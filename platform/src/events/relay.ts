@@ -4,7 +4,7 @@ import type { Orm } from '../database';
 import type { Logger } from '../logger';
 import type { Worker } from '../subgraph';
 import { Backoff, sleep } from '../retry';
-import { ensureTopics, type TopicSettings } from './kafka';
+import { ensureTopics, PARTITIONER, type TopicSettings } from './kafka';
 
 export interface OutboxRelayOptions {
   orm: Orm;
@@ -30,6 +30,7 @@ interface OutboxRow {
 }
 
 const RELAY_LOCK = "hashtext('marketplace-outbox-relay')";
+const STOP_GRACE_MS = 2_000;
 
 /**
  * Publishes the outbox to Kafka with an idempotent producer and `acks=all`, keyed by order id,
@@ -70,8 +71,14 @@ export class OutboxRelay implements Worker {
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
-    await this.loop;
+    // A batch in flight gets a moment to finish; past that (Kafka unreachable, the producer
+    // retrying without limit) disconnecting ends the send, and its rows stay unpublished for the
+    // next leader: consumers dedupe a re-send.
+    const grace = new AbortController();
+    await Promise.race([this.loop, sleep(STOP_GRACE_MS, grace.signal)]);
+    grace.abort();
     await this.producer?.disconnect().catch(() => undefined);
+    await this.loop;
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -190,7 +197,13 @@ export class OutboxRelay implements Worker {
       this.topicsReady = true;
     }
     // Idempotent: retries after a lost acknowledgement never duplicate or reorder within a partition.
-    const producer = this.options.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    // Its retries are not limited (a limit would void that guarantee); stop() ends a pending send.
+    const producer = this.options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: PARTITIONER,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
+    });
     await producer.connect();
     this.producer = producer;
     return producer;

@@ -1,5 +1,5 @@
 # One image for every service; docker-compose picks the entry point per container.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json lerna.json tsconfig.json tsconfig.base.json ./
 COPY platform/package.json platform/
@@ -19,7 +19,7 @@ COPY subgraphs subgraphs
 COPY schema schema
 RUN npx tsc -b && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app

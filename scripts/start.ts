@@ -3,7 +3,8 @@
  *  1. Kafka: reuse KAFKA_BROKERS if it answers, else start a local KRaft broker (scripts/kafka).
  *  2. Build the TypeScript workspaces (incremental).
  *  3. Start the six subgraphs (each creates and migrates its own database; product seeds a demo
- *     catalog), wait until each is ready, then the gateway.
+ *     catalog), wait until each is ready, then the gateway. Their logs are `LOG_FORMAT=pretty`
+ *     (time, service, message, multi-line stack traces) and reach this terminal as they are.
  *  4. Ctrl-C stops everything in reverse order.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -18,47 +19,6 @@ const color = (code: number, text: string): string =>
 interface Child {
   name: string;
   process: ChildProcess;
-}
-
-function prefixOutput(name: string, child: ChildProcess): void {
-  const label = color(36, name.padEnd(8));
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffer = '';
-    stream?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) process.stdout.write(`${label} ${formatLine(line)}\n`);
-    });
-  }
-}
-
-/** pino JSON → `level message {extra}`; anything else unchanged. */
-function formatLine(line: string): string {
-  try {
-    const {
-      level,
-      msg,
-      time: _time,
-      pid: _pid,
-      hostname: _host,
-      name: _name,
-      service: _service,
-      ...rest
-    } = JSON.parse(line) as Record<string, unknown>;
-    const levels: Record<number, string> = {
-      10: 'trace',
-      20: 'debug',
-      30: 'info',
-      40: 'warn',
-      50: 'error',
-      60: 'fatal',
-    };
-    const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
-    return `${levels[level as number] ?? level} ${String(msg)}${extra}`;
-  } catch {
-    return line;
-  }
 }
 
 async function waitReady(name: string, port: number, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
@@ -109,7 +69,12 @@ async function main(): Promise<void> {
   const build = spawnSync('npx', ['tsc', '-b'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
 
-  const env = { ...process.env, KAFKA_BROKERS: kafka.brokers, DATABASE_URL: databaseUrl };
+  const env = {
+    ...process.env,
+    LOG_FORMAT: process.env.LOG_FORMAT || 'pretty',
+    KAFKA_BROKERS: kafka.brokers,
+    DATABASE_URL: databaseUrl,
+  };
   const children: Child[] = [];
   let stopping = false;
   const stopAll = async (exitCode: number): Promise<void> => {
@@ -131,13 +96,13 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   const launch = (name: string, entry: string): ChildProcess => {
+    // Each child writes to this terminal directly (same stdout and stderr, own process group).
     const child = spawn(process.execPath, [entry], {
       cwd: ROOT,
       env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'inherit', 'inherit'],
       detached: true,
     });
-    prefixOutput(name, child);
     child.once('exit', (code) => {
       if (!stopping) {
         console.error(`${name} exited unexpectedly (code ${code}); stopping the stack`);

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   badUserInput,
   createTokenSigner,
+  readSettings,
   unauthenticated,
   type PlatformConfig,
   type TokenSigner,
@@ -10,6 +11,7 @@ import {
 import { hashPassword, verifyPassword } from './domain/password';
 import { validateEmail, validateRegistration, type RegistrationFields } from './domain/registration';
 import { User } from './entities/user.entity';
+import { userSettings, type UserSettings } from './settings';
 
 export interface AuthResult {
   token: string;
@@ -27,8 +29,16 @@ export class UserService {
   /** A real hash to compare against when the email is unknown, so timing does not reveal accounts. */
   private decoyHash: Promise<string> | undefined;
 
-  constructor(config: PlatformConfig) {
+  private readonly hashCost: number;
+
+  /**
+   * @param settings the service's settings (`runtime.settings`). Callers outside the subgraph's
+   *   bootstrap that do not pass them (the `create-admin` script) get them read and validated
+   *   from the environment by the platform, as the bootstrap would.
+   */
+  constructor(config: PlatformConfig, settings: UserSettings = readSettings(userSettings)) {
     this.tokens = createTokenSigner(config.jwtSecret, config.jwtExpiresIn);
+    this.hashCost = settings.passwordHashCost;
   }
 
   async register(context: UserServiceContext, input: RegistrationFields): Promise<AuthResult> {
@@ -37,7 +47,7 @@ export class UserService {
     if (await em.count(User, { email: valid.email })) throw this.emailTaken();
     const user = new User(
       valid.email,
-      await hashPassword(valid.password),
+      await hashPassword(valid.password, this.hashCost),
       valid.fullName,
       valid.city,
       valid.birthDate,
@@ -59,7 +69,7 @@ export class UserService {
       { populate: ['passwordHash'] },
     );
     if (!user) {
-      this.decoyHash ??= hashPassword('decoy password');
+      this.decoyHash ??= hashPassword('decoy password', this.hashCost);
       await verifyPassword(password, await this.decoyHash);
       throw unauthenticated('Invalid email or password');
     }
@@ -77,7 +87,7 @@ export class UserService {
       user = new User(valid.email, '', valid.fullName, null, null);
       em.persist(user);
     }
-    user.passwordHash = await hashPassword(valid.password);
+    user.passwordHash = await hashPassword(valid.password, this.hashCost);
     user.role = 'ADMIN';
     await em.flush();
     return user;

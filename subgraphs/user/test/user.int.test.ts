@@ -1,4 +1,10 @@
-import { errorCodes, graphql, startTestSubgraph, type TestSubgraph } from '@marketplace/platform/testing';
+import {
+  errorCodes,
+  graphql,
+  startTestSubgraph,
+  type GraphQLResponse,
+  type TestSubgraph,
+} from '@marketplace/platform/testing';
 import { createTokenSigner } from '@marketplace/platform';
 import jwt from 'jsonwebtoken';
 import { userSubgraph } from '../src/server';
@@ -60,35 +66,46 @@ const register = (email: string, password = 'correct horse', fullName = 'Anna Pe
     },
   );
 
+const HASH_COST = 10;
+
+/** The data of a response that must have succeeded: its errors are checked first. */
+const expectOk = <T>(result: GraphQLResponse<T>): T => {
+  expect(result.errors).toBeUndefined();
+  return result.data!;
+};
+
 beforeAll(async () => {
-  service = await startTestSubgraph(userSubgraph);
+  // Settings are overridden through the settings argument, never the environment.
+  service = await startTestSubgraph(userSubgraph, undefined, {}, { passwordHashCost: HASH_COST });
 });
 afterAll(() => service.destroy());
 
 describe('user subgraph', () => {
   it('registers a customer, normalising the email, and signs them in', async () => {
-    const result = await register('  Anna@Example.COM ');
-    expect(result.errors).toBeUndefined();
-    expect(result.data?.register.user).toMatchObject({ email: 'anna@example.com', role: 'CUSTOMER' });
+    const { register: registered } = expectOk(await register('  Anna@Example.COM '));
+    expect(registered.user).toMatchObject({ email: 'anna@example.com', role: 'CUSTOMER' });
 
-    const me = await graphql<{ me: { email: string } }>(service.url, ME, {}, result.data?.register.token);
-    expect(me.data?.me.email).toBe('anna@example.com');
+    const me = expectOk(await graphql<{ me: { email: string } }>(service.url, ME, {}, registered.token));
+    expect(me.me.email).toBe('anna@example.com');
 
-    const login = await graphql<{ login: { user: { id: string } } }>(service.url, LOGIN, {
-      email: 'ANNA@example.com',
-      password: 'correct horse',
-    });
-    expect(login.data?.login.user.id).toBe(result.data?.register.user.id);
+    const login = expectOk(
+      await graphql<{ login: { user: { id: string } } }>(service.url, LOGIN, {
+        email: 'ANNA@example.com',
+        password: 'correct horse',
+      }),
+    );
+    expect(login.login.user.id).toBe(registered.user.id);
   });
 
   it('stores only a salted scrypt hash of the password', async () => {
-    await register('hash@example.com', 'secret password');
+    expectOk(await register('hash@example.com', 'secret password'));
     const rows = await service.orm.em
       .getConnection()
       .execute<{ password_hash: string }[]>(
         `select password_hash from users where email = 'hash@example.com'`,
       );
-    expect(rows[0].password_hash).toMatch(/^scrypt\$\d+\$8\$1\$/);
+    // At the cost of the service's PASSWORD_HASH_COST setting.
+    expect(rows[0].password_hash).toMatch(new RegExp(`^scrypt\\$${HASH_COST}\\$8\\$1\\$`));
     expect(rows[0].password_hash).not.toContain('secret password');
   });
 
@@ -120,8 +137,25 @@ describe('user subgraph', () => {
     expect(codes.filter((code) => code === 'BAD_USER_INPUT')).toHaveLength(1);
   });
 
+  it('keeps exactly one account per email when many registrations of it race', async () => {
+    const spellings = ['race@example.com', 'RACE@example.com', ' Race@Example.com ', 'race@EXAMPLE.COM'];
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, index) => register(spellings[index % spellings.length])),
+    );
+
+    const winners = results.filter((result) => result.errors === undefined);
+    const losers = results.filter((result) => result.errors !== undefined);
+    expect(losers.map((result) => errorCodes(result))).toEqual(losers.map(() => ['BAD_USER_INPUT']));
+    for (const loser of losers) expect(loser.errors?.[0].extensions?.field).toBe('email');
+    expect(winners).toHaveLength(1);
+    const rows = await service.orm.em
+      .getConnection()
+      .execute<{ id: string }[]>(`select id from users where lower(email) = 'race@example.com'`);
+    expect(rows).toEqual([{ id: winners[0].data?.register.user.id }]);
+  });
+
   it('refuses a wrong password or unknown email with UNAUTHENTICATED', async () => {
-    await register('login@example.com', 'right password');
+    expectOk(await register('login@example.com', 'right password'));
     for (const [email, password] of [
       ['login@example.com', 'wrong password'],
       ['nobody@example.com', 'right password'],
@@ -133,8 +167,7 @@ describe('user subgraph', () => {
   });
 
   it('refuses an expired, forged or malformed token with UNAUTHENTICATED', async () => {
-    const { data } = await register('tokens@example.com');
-    const id = data!.register.user.id;
+    const id = expectOk(await register('tokens@example.com')).register.user.id;
     const expired = jwt.sign(
       { role: 'CUSTOMER', exp: Math.floor(Date.now() / 1000) - 10 },
       service.config.jwtSecret,
@@ -151,26 +184,43 @@ describe('user subgraph', () => {
   });
 
   it('resolves a User entity for its owner and refuses everyone else (@key id)', async () => {
-    const owner = (await register('owner@example.com')).data!.register;
-    const other = (await register('other@example.com')).data!.register;
+    const owner = expectOk(await register('owner@example.com')).register;
+    const other = expectOk(await register('other@example.com')).register;
     const representations = [{ __typename: 'User', id: owner.user.id }];
 
-    const own = await graphql<{ _entities: { id: string; email: string }[] }>(
-      service.url,
-      ENTITIES,
-      { representations },
-      owner.token,
+    const own = expectOk(
+      await graphql<{ _entities: { id: string; email: string }[] }>(
+        service.url,
+        ENTITIES,
+        { representations },
+        owner.token,
+      ),
     );
-    expect(own.data?._entities).toEqual([{ id: owner.user.id, email: 'owner@example.com' }]);
+    expect(own._entities).toEqual([{ id: owner.user.id, email: 'owner@example.com' }]);
 
     const foreign = await graphql(service.url, ENTITIES, { representations }, other.token);
     expect(errorCodes(foreign)).toEqual(['FORBIDDEN']);
     const anonymous = await graphql(service.url, ENTITIES, { representations });
     expect(errorCodes(anonymous)).toEqual(['FORBIDDEN']);
+
+    // An administrator resolves anyone; an id that cannot exist resolves to null, not an error.
+    const admin = createTokenSigner(service.config.jwtSecret, '1h').sign({
+      id: other.user.id,
+      role: 'ADMIN',
+    });
+    const byAdmin = expectOk(
+      await graphql<{ _entities: ({ id: string } | null)[] }>(
+        service.url,
+        ENTITIES,
+        { representations: [...representations, { __typename: 'User', id: 'not-an-id' }] },
+        admin,
+      ),
+    );
+    expect(byAdmin._entities).toEqual([{ id: owner.user.id, email: 'owner@example.com' }, null]);
   });
 
   it('creates an administrator, or promotes an existing account', async () => {
-    const customer = (await register('promote@example.com')).data!.register.user;
+    const customer = expectOk(await register('promote@example.com')).register.user;
     const context = { em: service.orm.em.fork() };
     const promoted = await service.services.users.createAdmin(
       context,
@@ -180,12 +230,14 @@ describe('user subgraph', () => {
     expect(promoted).toMatchObject({ id: customer.id, role: 'ADMIN' });
     const fresh = await service.services.users.createAdmin(context, 'root@example.com', 'admin password');
     expect(fresh.role).toBe('ADMIN');
-    const login = await graphql<{ login: { token: string } }>(service.url, LOGIN, {
-      email: 'promote@example.com',
-      password: 'new admin password',
-    });
-    const me = await graphql<{ me: { role: string } }>(service.url, ME, {}, login.data?.login.token);
-    expect(me.data?.me.role).toBe('ADMIN');
+    const login = expectOk(
+      await graphql<{ login: { token: string } }>(service.url, LOGIN, {
+        email: 'promote@example.com',
+        password: 'new admin password',
+      }),
+    );
+    const me = expectOk(await graphql<{ me: { role: string } }>(service.url, ME, {}, login.login.token));
+    expect(me.me.role).toBe('ADMIN');
   });
 
   it('keeps the database schema in step with the entities', async () => {

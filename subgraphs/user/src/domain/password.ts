@@ -20,10 +20,11 @@ const scryptOptions = (logN: number, r: number, p: number): ScryptOptions => ({
   maxmem: 256 * 2 ** logN * r,
 });
 
-/** Cost as log2 N (`PASSWORD_HASH_COST`). Default 15: ~32 MiB and tens of milliseconds per hash. */
-export const defaultCost = (): number => Number(process.env.PASSWORD_HASH_COST || 15);
-
-export async function hashPassword(password: string, logN = defaultCost()): Promise<string> {
+/**
+ * Hashes `password` at cost `logN` (log2 N; the service passes its `PASSWORD_HASH_COST` setting,
+ * default 15: ~32 MiB and tens of milliseconds per hash).
+ */
+export async function hashPassword(password: string, logN: number): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, scryptOptions(logN, 8, 1));
   return ['scrypt', logN, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');

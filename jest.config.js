@@ -34,6 +34,7 @@ module.exports = {
       testMatch: [
         '<rootDir>/{platform,gateway,subgraphs/*,scripts}/src/**/*.test.ts',
         '<rootDir>/scripts/**/*.test.ts',
+        '<rootDir>/migrations/**/*.test.ts',
       ],
     },
     {

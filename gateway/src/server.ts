@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import {
@@ -16,6 +15,8 @@ import {
   createLogger,
   listen,
   maskInternalErrors,
+  REQUEST_ID_HEADER,
+  requestIdOf,
   viewerFromHeader,
   type Logger,
   type ReadinessProbes,
@@ -50,7 +51,7 @@ export interface RunningGateway {
 class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-    if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+    if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
   }
 }
 
@@ -65,20 +66,12 @@ export function buildGateway(options: GatewayOptions, log: Logger): ApolloGatewa
   });
 }
 
-/**
- * Starts the gateway: HTTP GraphQL (and the explorer) on `/graphql`, graphql-ws subscriptions on the
- * same path, health on `/health/*` (readiness includes `kafka`: the order event consumer has joined).
- */
-export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const { config } = options;
-  const log = options.log ?? createLogger('gateway', config.logLevel);
-  const gateway = buildGateway(options, log);
-  // Registered before the first load, so subscriptions always validate against the served schema.
-  let apiSchema: GraphQLSchema | undefined;
-  const stopTrackingSchema = gateway.onSchemaLoadOrUpdate((loaded) => {
-    apiSchema = loaded.apiSchema;
-  });
-  const apollo = new ApolloServer<GatewayContext>({
+function createApollo(
+  config: GatewayConfig,
+  gateway: ApolloGateway,
+  log: Logger,
+): ApolloServer<GatewayContext> {
+  return new ApolloServer<GatewayContext>({
     gateway,
     formatError: maskInternalErrors(log),
     includeStacktraceInErrorResponses: false,
@@ -88,18 +81,47 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         : ApolloServerPluginLandingPageDisabled(),
     ],
   });
-  await apollo.start();
+}
 
-  const context = async (request: IncomingMessage): Promise<GatewayContext> => {
+/** The context of an HTTP request: the verified caller, and what is forwarded to subgraphs. */
+const contextOf =
+  (config: GatewayConfig) =>
+  async (request: IncomingMessage): Promise<GatewayContext> => {
     const authorization = request.headers.authorization ?? null;
     // Verify here too: a bad token is refused before any subgraph is called.
     const viewer = viewerFromHeader(authorization, config.jwtSecret);
-    const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
-    return { viewer, authorization, requestId };
+    return { viewer, authorization, requestId: requestIdOf(request) };
   };
+
+/** How long requests in flight get to finish on shutdown before their connections are cut. */
+const HTTP_CLOSE_GRACE_MS = 5_000;
+
+/** Closes the HTTP server: idle keep-alive connections at once, busy ones after a grace period. */
+async function closeHttpServer(server: Server): Promise<void> {
+  const cutOff = setTimeout(() => server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
+  await closeServer(server);
+  clearTimeout(cutOff);
+}
+
+/**
+ * Starts the gateway: HTTP GraphQL (and the explorer) on `/graphql`, graphql-ws subscriptions on the
+ * same path, health on `/health/*` (readiness includes `kafka`: the order event consumer has joined).
+ */
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const log = options.log ?? createLogger('gateway', config.logLevel, config.logFormat);
+  const gateway = buildGateway(options, log);
+  // Registered before the first load, so subscriptions always validate against the served schema.
+  let apiSchema: GraphQLSchema | undefined;
+  const stopTrackingSchema = gateway.onSchemaLoadOrUpdate((loaded) => {
+    apiSchema = loaded.apiSchema;
+  });
+  const apollo = createApollo(config, gateway, log);
+  await apollo.start();
+
   // Probes are read on every request, so the Kafka one can be added once subscriptions exist.
   const readiness: ReadinessProbes = {};
-  const server = createGraphQLHttpServer({ apollo, context, log, readiness });
+  const server = createGraphQLHttpServer({ apollo, context: contextOf(config), log, readiness });
   const subscriptions = config.subscriptions.enabled
     ? startSubscriptionServer({
         httpServer: server,
@@ -111,21 +133,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       })
     : undefined;
   if (subscriptions) readiness.kafka = async () => subscriptions.source.consuming;
-  const port = await listen(server, config.port, config.host).catch(async (error: unknown) => {
-    await subscriptions?.stop();
-    throw error;
-  });
-  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
-  log.info({ url }, 'gateway ready');
 
   let stopping: Promise<void> | undefined;
+  /** Sockets and the Kafka consumer first (they hold HTTP connections open), then HTTP, then Apollo. */
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       await subscriptions?.stop();
-      await closeServer(server);
+      if (server.listening) await closeHttpServer(server);
       stopTrackingSchema();
       await apollo.stop();
       log.info('gateway stopped');
     })());
+  const port = await listen(server, config.port, config.host).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
+  log.info({ url }, 'gateway ready');
   return { config, url, port, server, gateway, apollo, subscriptions, stop };
 }

@@ -3,8 +3,10 @@ import {
   badUserInput,
   bearerToken,
   forbidden,
+  DomainError,
   notFound,
   parseId,
+  toGraphQLError,
   unauthenticated,
   verifyToken,
   type Viewer,
@@ -64,9 +66,20 @@ export function requireCaller(identity: ConnectionIdentity, now = Date.now()): C
 
 export const ORDER_ACCESS_QUERY = 'query SubscriptionOrderAccess($id: ID!) { order(id: $id) { id } }';
 
+/** `parseId` for the `orderId` argument, refusing a malformed one as a client error. */
+function parseOrderId(orderId: string): string {
+  try {
+    return parseId(orderId, 'orderId');
+  } catch (error) {
+    throw error instanceof DomainError ? toGraphQLError(error) : error;
+  }
+}
+
 /**
  * May `caller` follow order `orderId`? Asked of the order subgraph itself — through the gateway, as
- * the caller — so the owner-or-admin rule lives in one place. Returns the normalised id; throws
+ * the caller — whose `order` field applies the graph's one ownership rule (`mayAccess`: the owner
+ * or an administrator), so the gateway holds no copy of it; the fan-out applies the same
+ * `mayAccess` again to every event. Returns the normalised id; throws (as GraphQL errors)
  * `BAD_USER_INPUT` (malformed id), `NOT_FOUND`, `FORBIDDEN`, or an internal error when the order
  * service cannot answer.
  */
@@ -75,18 +88,19 @@ export async function checkOrderAccess(
   caller: Caller,
   orderId: string,
 ): Promise<string> {
-  const id = parseId(orderId, 'orderId');
+  const id = parseOrderId(orderId);
   const result = await execute(ORDER_ACCESS_QUERY, { id }, caller);
   const codes = new Set((result.errors ?? []).map((error) => error.extensions?.code));
   if (codes.has('FORBIDDEN')) throw forbidden('You can only follow your own orders');
   if (codes.has('UNAUTHENTICATED')) throw unauthenticated();
-  if (codes.has('BAD_USER_INPUT')) throw badUserInput('orderId must be a valid ID', 'orderId');
+  if (codes.has('BAD_USER_INPUT'))
+    throw toGraphQLError(badUserInput('orderId must be a valid ID', 'orderId'));
   if (codes.size > 0) {
     throw new GraphQLError('Could not check access to the order; try again later', {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     });
   }
   const order = (result.data as { order?: { id: string } | null } | null | undefined)?.order;
-  if (!order) throw notFound('Order', id);
+  if (!order) throw toGraphQLError(notFound('Order', id));
   return id;
 }

@@ -5,7 +5,8 @@ import { testSchema } from '../../test/fixtures/api-schema';
 import type { Caller, ExecuteAsCaller } from './auth';
 import { EventStream } from './event-stream';
 import { FanOut } from './fan-out';
-import { PayloadExecutor, type OrderStatusChangedEvent } from './payload-executor';
+import type { OrderStatusChangedEvent } from './order-event';
+import { PayloadExecutor } from './payload-executor';
 import { prepareOperation, type PreparedSubscription } from './validation';
 
 const log = createLogger('fan-out-test', 'silent');

@@ -1,8 +1,9 @@
 import type { FormattedExecutionResult } from 'graphql';
-import type { Logger } from '@marketplace/platform';
+import { mayAccess, type Logger } from '@marketplace/platform';
 import type { Caller } from './auth';
 import type { EventStream } from './event-stream';
-import type { OrderStatusChangedEvent, PayloadExecutor } from './payload-executor';
+import { ownerOf, type OrderStatusChangedEvent } from './order-event';
+import type { PayloadExecutor } from './payload-executor';
 import type { PreparedSubscription } from './validation';
 
 /** One live subscription. */
@@ -28,12 +29,16 @@ export interface FanOutOptions {
   maxPending?: number;
 }
 
-/** May this subscriber see this event? Checked for every event, not only at subscribe time. */
+/**
+ * May this subscriber see this event? Checked for every event, not only at subscribe time, with
+ * the graph's one ownership rule (`mayAccess`: the owner or an administrator). `myOrderUpdates`
+ * is, in addition, only ever about the caller's own orders — also for an administrator.
+ */
 function mayReceive(subscriber: Registration, event: OrderStatusChangedEvent): boolean {
   const { viewer } = subscriber.caller;
-  const owner = event.payload.userId === viewer.userId;
-  if (subscriber.prepared.field === 'myOrderUpdates') return owner;
-  return event.orderId === subscriber.orderId && (owner || viewer.role === 'ADMIN');
+  if (!mayAccess(viewer, ownerOf(event))) return false;
+  if (subscriber.prepared.field === 'myOrderUpdates') return ownerOf(event) === viewer.userId;
+  return event.orderId === subscriber.orderId;
 }
 
 function addTo<K>(index: Map<K, Set<Registration>>, key: K, registration: Registration): void {
@@ -149,7 +154,7 @@ export class FanOut {
   private async deliver(event: OrderStatusChangedEvent): Promise<void> {
     const candidates = [
       ...(this.byOrder.get(event.orderId) ?? []),
-      ...(this.byOwner.get(event.payload.userId) ?? []),
+      ...(this.byOwner.get(ownerOf(event)) ?? []),
     ];
     if (candidates.length === 0) return;
 

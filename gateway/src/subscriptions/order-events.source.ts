@@ -1,17 +1,23 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import {
+  Backoff,
   ensureTopics,
   MalformedEventError,
   parseEvent,
+  sleep,
+  type BackoffOptions,
   type IntegrationEvent,
   type Logger,
+  type TopicSettings,
 } from '@marketplace/platform';
-import type { OrderStatusChangedEvent } from './payload-executor';
+import { asOrderStatusChanged, type OrderStatusChangedEvent } from './order-event';
 
 export interface OrderEventSourceOptions {
   kafka: Kafka;
   /** The order service's (namespaced) topic. */
   topic: string;
+  /** Partitions and replication of the topic when this source has to create it. */
+  topicSettings: TopicSettings;
   /** This replica's own (namespaced) consumer group. */
   groupId: string;
   log: Logger;
@@ -19,29 +25,12 @@ export interface OrderEventSourceOptions {
   onEvents(events: OrderStatusChangedEvent[]): Promise<void>;
   /** Partitions handled at the same time. Default 3 (the default partition count). */
   partitionsConcurrently?: number;
-  /** First delay before retrying a failed start, doubled up to 30 s. Default 1 000 ms. */
-  retryDelayMs?: number;
+  /** Pauses between failed starts. Default: from 1 s, growing to 30 s. */
+  backoff?: BackoffOptions;
 }
 
-const isOptionalString = (value: unknown): boolean =>
-  value === null || value === undefined || typeof value === 'string';
-
-/** A schema-version-1 `OrderStatusChanged` with the payload fields the gateway relies on. */
-export function asOrderStatusChanged(event: IntegrationEvent): OrderStatusChangedEvent | null {
-  if (event.type !== 'OrderStatusChanged' || event.schemaVersion !== 1) return null;
-  const payload = event.payload as Record<string, unknown> | null;
-  if (
-    typeof payload !== 'object' ||
-    payload === null ||
-    typeof payload.userId !== 'string' ||
-    typeof payload.status !== 'string' ||
-    !isOptionalString(payload.previousStatus) ||
-    !isOptionalString(payload.reason)
-  ) {
-    return null;
-  }
-  return event as OrderStatusChangedEvent;
-}
+/** Longest wait in `stop()` for a start in progress (a connection attempt to a silent broker). */
+const STOP_WAIT_MS = 3_000;
 
 /**
  * Consumes the order topic for this gateway replica. Each replica has its own consumer group, so
@@ -60,9 +49,13 @@ export class OrderEventSource {
   private running = false;
   private joined = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  /** Aborted by `stop()`: ends a pause between attempts at once. */
+  private stopping = new AbortController();
+  private readonly backoff: Backoff;
 
-  constructor(private readonly options: OrderEventSourceOptions) {}
+  constructor(private readonly options: OrderEventSourceOptions) {
+    this.backoff = new Backoff({ initialDelayMs: 1_000, maxDelayMs: 30_000, ...options.backoff });
+  }
 
   /** The consumer is a member of its group and fetching. */
   get consuming(): boolean {
@@ -73,6 +66,8 @@ export class OrderEventSource {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
+    this.backoff.reset();
     this.loop = this.run();
   }
 
@@ -80,47 +75,63 @@ export class OrderEventSource {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.wake?.();
+    this.stopping.abort();
     await this.consumer?.disconnect().catch(() => undefined);
-    // A start in progress notices `running` and disconnects when its current step ends (joining
-    // takes seconds); only a connection attempt to an unreachable broker is not waited for.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.loop, new Promise<void>((resolve) => (timer = setTimeout(resolve, 5_000)))]);
-    clearTimeout(timer);
+    // A start in progress notices `running` and disconnects when its current step ends; a
+    // connection attempt to a broker that does not answer is not waited for beyond STOP_WAIT_MS.
+    const waited = new AbortController();
+    await Promise.race([this.loop, sleep(STOP_WAIT_MS, waited.signal)]);
+    waited.abort();
     this.joined = false;
   }
 
+  /** Starts the consumer, pausing with backoff after each failed attempt, until it runs or stops. */
   private async run(): Promise<void> {
-    const { log } = this.options;
-    let delay = this.options.retryDelayMs ?? 1_000;
     while (this.running) {
       try {
         await this.connect();
+        this.backoff.reset();
         return;
       } catch (error) {
-        this.joined = false;
-        await this.consumer?.disconnect().catch(() => undefined);
-        this.consumer = undefined;
+        await this.discardConsumer();
         if (!this.running) return;
-        log.warn({ err: error, retryInMs: delay }, 'order event consumer could not start; retrying');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
-        delay = Math.min(delay * 2, 30_000);
+        const delay = this.backoff.next();
+        this.options.log.warn(
+          { err: error, retryInMs: delay },
+          'order event consumer could not start; retrying',
+        );
+        await sleep(delay, this.stopping.signal);
       }
     }
   }
 
+  private async discardConsumer(): Promise<void> {
+    this.joined = false;
+    await this.consumer?.disconnect().catch(() => undefined);
+    this.consumer = undefined;
+  }
+
   private async connect(): Promise<void> {
-    const { kafka, topic, groupId, log } = this.options;
-    await ensureTopics(kafka, [topic]);
+    const { kafka, topic } = this.options;
+    await ensureTopics(kafka, [topic], this.options.topicSettings);
     const startAt = await this.endsOfUncommittedPartitions();
     if (!this.running) return;
+    const consumer = this.createConsumer();
+    await consumer.connect();
+    if (!this.running) return consumer.disconnect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: false });
+    const running = consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+    // Seeks registered before the group is joined apply to the first fetch.
+    for (const { partition, offset } of startAt) consumer.seek({ topic, partition, offset });
+    await running;
+    if (!this.running) await consumer.disconnect();
+  }
+
+  private createConsumer(): Consumer {
+    const { kafka, topic, groupId, log } = this.options;
     const consumer = kafka.consumer({
       groupId,
       sessionTimeout: 15_000,
@@ -147,17 +158,7 @@ export class OrderEventSource {
     consumer.on(consumer.events.DISCONNECT, () => {
       this.joined = false;
     });
-    await consumer.connect();
-    if (!this.running) return consumer.disconnect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: false });
-    const running = consumer.run({
-      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
-      eachBatch: (payload) => this.handleBatch(payload),
-    });
-    // Seeks registered before the group is joined apply to the first fetch.
-    for (const { partition, offset } of startAt) consumer.seek({ topic, partition, offset });
-    await running;
-    if (!this.running) await consumer.disconnect();
+    return consumer;
   }
 
   /**

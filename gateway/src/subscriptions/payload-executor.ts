@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { ApolloServer } from '@apollo/server';
 import {
   buildSchema,
   executeSync,
@@ -9,34 +7,10 @@ import {
   type GraphQLFieldResolver,
   type GraphQLFormattedError,
 } from 'graphql';
-import { maskInternalErrors, type CatalogueEvent, type Logger } from '@marketplace/platform';
-import type { GatewayContext } from '../context';
+import { maskInternalErrors, type Logger } from '@marketplace/platform';
 import type { Caller, ExecuteAsCaller } from './auth';
+import { eventFields, type OrderStatusChangedEvent, type OrderStatusEventFields } from './order-event';
 import type { PreparedSubscription } from './validation';
-
-/** An `OrderStatusChanged` event as the order topic carries it. */
-export type OrderStatusChangedEvent = CatalogueEvent<'OrderStatusChanged'>;
-
-/** The `OrderStatusEvent` fields that come from the event itself. */
-export interface OrderStatusEventFields {
-  eventId: string;
-  orderId: string;
-  status: string;
-  previousStatus: string | null;
-  version: number;
-  occurredAt: string;
-  reason: string | null;
-}
-
-export const eventFields = (event: OrderStatusChangedEvent): OrderStatusEventFields => ({
-  eventId: event.eventId,
-  orderId: event.orderId,
-  status: event.payload.status,
-  previousStatus: event.payload.previousStatus ?? null,
-  version: event.version,
-  occurredAt: event.occurredAt,
-  reason: event.payload.reason ?? null,
-});
 
 /** Renders one event for one subscription as its caller would see it. */
 export type RenderEvent = (
@@ -60,24 +34,6 @@ function resolverFree(schema: GraphQLSchema): GraphQLSchema {
     resolverFreeCopies.set(schema, copy);
   }
   return copy;
-}
-
-/** Executes operations through the gateway's own request pipeline (query-plan cache, `_entities` batching). */
-export function executorFor(apollo: ApolloServer<GatewayContext>): ExecuteAsCaller {
-  return async (query, variables, caller) => {
-    const response = await apollo.executeOperation(
-      { query, variables },
-      {
-        contextValue: {
-          viewer: caller.viewer,
-          authorization: caller.authorization,
-          requestId: randomUUID(),
-        },
-      },
-    );
-    if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
-    return response.body.singleResult;
-  };
 }
 
 /**

@@ -1,33 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import {
-  GraphQLError,
-  type ExecutionArgs,
-  type ExecutionResult,
-  type FormattedExecutionResult,
-  type GraphQLSchema,
-} from 'graphql';
-import { CloseCode, makeServer } from 'graphql-ws';
-import { WebSocket, WebSocketServer } from 'ws';
-import { createKafka, namespaced, TOPICS, unauthenticated, type Logger } from '@marketplace/platform';
+import type { GraphQLSchema } from 'graphql';
+import { CloseCode, type Server as GraphQLWsServer, type WebSocket as GraphQLWsSocket } from 'graphql-ws';
+import { WebSocket } from 'ws';
+import { createKafka, namespaced, TOPICS, topicSettingsOf, type Logger } from '@marketplace/platform';
 import type { GatewayConfig } from '../config';
 import type { GatewayContext } from '../context';
-import {
-  ANONYMOUS,
-  authenticateConnection,
-  checkOrderAccess,
-  msUntilExpiry,
-  requireCaller,
-  type Caller,
-  type ConnectionIdentity,
-} from './auth';
-import { EventStream } from './event-stream';
+import { ANONYMOUS } from './auth';
 import { FanOut } from './fan-out';
+import { executorFor } from './gateway-execution';
+import { createGraphQLWsServer, releaseConnection, type Connection } from './handlers';
 import { OrderEventSource } from './order-events.source';
-import { executorFor, PayloadExecutor } from './payload-executor';
-import { prepareOperation, type PreparedOperation, type PreparedSubscription } from './validation';
+import { PayloadExecutor } from './payload-executor';
+import { startWebSocketTransport } from './transport';
 
 export interface SubscriptionServerOptions {
   httpServer: Server;
@@ -46,52 +31,63 @@ export interface SubscriptionServer {
   source: OrderEventSource;
   /** Open sockets. */
   connectionCount(): number;
+  /** Closes every socket and stops consuming; idempotent. */
   stop(): Promise<void>;
 }
 
-/** What a socket carries between graphql-ws callbacks. */
-interface Connection {
-  socket: WebSocket;
-  identity: ConnectionIdentity;
-  expiryTimer?: NodeJS.Timeout;
+/** A `ws` socket as graphql-ws speaks to it; a message that cannot be handled closes only that socket. */
+function graphqlWsSocket(socket: WebSocket, log: Logger): GraphQLWsSocket {
+  return {
+    protocol: socket.protocol,
+    send: (data) =>
+      new Promise<void>((resolve, reject) => {
+        if (socket.readyState !== WebSocket.OPEN) return resolve();
+        socket.send(data, (error) => (error ? reject(error) : resolve()));
+      }),
+    close: (code, reason) => socket.close(code, reason),
+    onMessage: (handle) =>
+      socket.on('message', (data) => {
+        handle(String(data)).catch((error: unknown) => {
+          log.error({ err: error }, 'graphql-ws message handling failed');
+          socket.close(CloseCode.InternalServerError, 'Internal server error');
+        });
+      }),
+  };
 }
 
-type SubscriptionContext =
-  | { kind: 'subscription'; prepared: PreparedSubscription; caller: Caller; orderId: string | null }
-  | { kind: 'operation'; prepared: PreparedOperation; identity: ConnectionIdentity };
+/** Hands each socket to graphql-ws; returns what the transport runs when it has closed. */
+function serveSocket(protocol: GraphQLWsServer<Connection>, socket: WebSocket, log: Logger) {
+  const connection: Connection = {
+    close: (code, reason) => socket.close(code, reason),
+    identity: ANONYMOUS,
+  };
+  const closed = protocol.opened(graphqlWsSocket(socket, log), connection);
+  return (code: number, reason: string): void => {
+    releaseConnection(connection);
+    closed(code, reason).catch((error: unknown) =>
+      log.error({ err: error }, 'graphql-ws close handling failed'),
+    );
+  };
+}
 
-/** Largest accepted WebSocket message (the HTTP endpoint's body limit). */
-const MAX_MESSAGE_BYTES = 1024 * 1024;
-/** `setTimeout` cannot wait longer (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** Closes the socket with 4401 when the token expires: every subscription on it ends then. */
-function scheduleExpiry(connection: Connection): void {
-  const { viewer } = connection.identity;
-  if (!viewer) return;
-  const wait = msUntilExpiry(viewer);
-  connection.expiryTimer = setTimeout(
-    () => {
-      if (msUntilExpiry(viewer) > 0) return scheduleExpiry(connection);
-      connection.socket.close(CloseCode.Unauthorized, 'Token expired');
-    },
-    Math.max(0, Math.min(wait, MAX_TIMER_MS)),
-  );
+function createOrderEventSource(config: GatewayConfig, log: Logger, fanOut: FanOut): OrderEventSource {
+  const { instanceId } = config.subscriptions;
+  const sourceLog = log.child({ component: 'order-events' });
+  return new OrderEventSource({
+    kafka: createKafka(config, sourceLog, `gateway-${instanceId}`),
+    topic: namespaced(config, TOPICS.order),
+    topicSettings: topicSettingsOf(config),
+    groupId: namespaced(config, `gateway.${instanceId}`),
+    log: sourceLog,
+    onEvents: (events) => fanOut.publish(events),
+  });
 }
 
 /**
- * Serves `graphql-ws` on the gateway's HTTP server and feeds it from the order topic.
- *
- * - `connection_init`: the token in `connectionParams` is verified; a bad or expired one closes the
- *   socket with 4403. Anonymous sockets may connect, but every subscription needs a viewer. When the
- *   token expires the socket is closed with 4401 ("Token expired"), ending its subscriptions; the
- *   client reconnects with a fresh token.
- * - `subscribe`: validated against the current API schema (errors come back as an `error`
- *   message); `orderStatusChanged` also checks access to the order through the gateway as the
- *   caller. Queries and mutations sent over the socket are executed through the gateway like HTTP
- *   requests, with the socket's identity.
- * - Protocol violations (malformed messages → 4400, no `connection_init` in time → 4408) close
- *   only the offending socket.
+ * Serves `graphql-ws` on the gateway's HTTP server and feeds it from the order topic: the order
+ * event source publishes to the fan-out, which renders payloads through the gateway and pushes
+ * them to the subscriptions that the graphql-ws handlers (`handlers.ts`) registered on sockets of
+ * the WebSocket transport (`transport.ts`).
  */
 export function startSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { config, log, apollo } = options;
@@ -102,158 +98,31 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     log,
     concurrency: settings.renderConcurrency,
   });
-  const source = new OrderEventSource({
-    kafka: createKafka(config, log.child({ component: 'order-events' }), `gateway-${settings.instanceId}`),
-    topic: namespaced(config, TOPICS.order),
-    groupId: namespaced(config, `gateway.${settings.instanceId}`),
-    log: log.child({ component: 'order-events' }),
-    onEvents: (events) => fanOut.publish(events),
+  const source = createOrderEventSource(config, log, fanOut);
+  const protocol = createGraphQLWsServer({
+    apollo,
+    execute,
+    fanOut,
+    schema: options.schema,
+    jwtSecret: config.jwtSecret,
+    maxSubscriptionsPerConnection: settings.maxSubscriptionsPerConnection,
+    connectionInitWaitTimeoutMs: settings.connectionInitWaitTimeoutMs,
+    log,
   });
-
-  const server = makeServer<Record<string, unknown>, Connection>({
-    connectionInitWaitTimeout: settings.connectionInitWaitTimeoutMs,
-    onConnect: (ctx) => {
-      try {
-        ctx.extra.identity = authenticateConnection(ctx.connectionParams, config.jwtSecret);
-      } catch (error) {
-        log.debug({ err: error }, 'socket refused: bad token');
-        return false;
-      }
-      scheduleExpiry(ctx.extra);
-      return true;
-    },
-    onSubscribe: async (ctx, id, payload) => {
-      const prepared = prepareOperation(options.schema(), payload);
-      if (Array.isArray(prepared)) return prepared;
-      if (Object.keys(ctx.subscriptions).length > settings.maxSubscriptionsPerConnection) {
-        return [
-          new GraphQLError(
-            `At most ${settings.maxSubscriptionsPerConnection} operations may be active on one connection`,
-            { extensions: { code: 'BAD_REQUEST', limit: settings.maxSubscriptionsPerConnection } },
-          ),
-        ];
-      }
-      const base = { document: prepared.document, operationName: prepared.operationName };
-      if (prepared.kind === 'operation') {
-        const contextValue: SubscriptionContext = {
-          kind: 'operation',
-          prepared,
-          identity: ctx.extra.identity,
-        };
-        return { ...base, schema: prepared.schema, variableValues: prepared.variables, contextValue };
-      }
-      try {
-        const caller = requireCaller(ctx.extra.identity);
-        const orderId =
-          prepared.orderId === null ? null : await checkOrderAccess(execute, caller, prepared.orderId);
-        const contextValue: SubscriptionContext = { kind: 'subscription', prepared, caller, orderId };
-        return { ...base, schema: prepared.schema, variableValues: prepared.variables, contextValue };
-      } catch (error) {
-        if (error instanceof GraphQLError) return [error];
-        log.error({ err: error, subscriptionId: id }, 'subscription could not be authorised');
-        return [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })];
-      }
-    },
-    subscribe: (args: ExecutionArgs) => {
-      const context = args.contextValue as Extract<SubscriptionContext, { kind: 'subscription' }>;
-      let remove = (): void => undefined;
-      const stream = new EventStream<FormattedExecutionResult>(() => remove());
-      remove = fanOut.add({
-        prepared: context.prepared,
-        caller: context.caller,
-        orderId: context.orderId,
-        stream,
-      });
-      // Results are formatted once per group and passed through `onNext` untouched.
-      return stream as unknown as AsyncGenerator<ExecutionResult>;
-    },
-    execute: async (args: ExecutionArgs) => {
-      const { prepared, identity } = args.contextValue as Extract<SubscriptionContext, { kind: 'operation' }>;
-      if (identity.viewer && msUntilExpiry(identity.viewer) <= 0) {
-        return { errors: [unauthenticated('Token has expired')] };
-      }
-      const response = await apollo.executeOperation(
-        { query: prepared.query, variables: prepared.variables, operationName: prepared.operationName },
-        { contextValue: { ...identity, requestId: randomUUID() } },
-      );
-      if (response.body.kind !== 'single') {
-        return { errors: [new GraphQLError('@defer and @stream are not supported over WebSocket')] };
-      }
-      return response.body.singleResult as ExecutionResult;
-    },
-    // Every result is already a formatted (and masked) result; send it as it is.
-    onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
+  const transport = startWebSocketTransport({
+    httpServer: options.httpServer,
+    path: options.path,
+    keepAliveMs: settings.keepAliveMs,
+    log,
+    onSocket: (socket) => serveSocket(protocol, socket, log),
   });
-
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
-    if (pathname !== options.path) {
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(request, socket, head, (websocket) => wss.emit('connection', websocket, request));
-  };
-  options.httpServer.on('upgrade', onUpgrade);
-
-  wss.on('connection', (socket: WebSocket) => {
-    const connection: Connection = { socket, identity: ANONYMOUS };
-    const closed = server.opened(
-      {
-        protocol: socket.protocol,
-        send: (data) =>
-          new Promise<void>((resolve, reject) => {
-            if (socket.readyState !== WebSocket.OPEN) return resolve();
-            socket.send(data, (error) => (error ? reject(error) : resolve()));
-          }),
-        close: (code, reason) => socket.close(code, reason),
-        onMessage: (handle) =>
-          socket.on('message', (data) => {
-            handle(String(data)).catch((error: unknown) => {
-              log.error({ err: error }, 'graphql-ws message handling failed');
-              socket.close(CloseCode.InternalServerError, 'Internal server error');
-            });
-          }),
-      },
-      connection,
-    );
-    let alive = true;
-    const keepAlive =
-      settings.keepAliveMs > 0
-        ? setInterval(() => {
-            if (!alive) return socket.terminate();
-            alive = false;
-            socket.ping();
-          }, settings.keepAliveMs)
-        : undefined;
-    socket.on('pong', () => (alive = true));
-    socket.on('error', (error) => log.debug({ err: error }, 'WebSocket error'));
-    socket.once('close', (code, reason) => {
-      clearInterval(keepAlive);
-      clearTimeout(connection.expiryTimer);
-      closed(code, reason.toString()).catch((error: unknown) =>
-        log.error({ err: error }, 'graphql-ws close handling failed'),
-      );
-    });
-  });
-
   source.start();
 
   let stopping: Promise<void> | undefined;
   return {
     fanOut,
     source,
-    connectionCount: () => wss.clients.size,
-    stop: () =>
-      (stopping ??= (async () => {
-        options.httpServer.off('upgrade', onUpgrade);
-        const closed = new Promise<void>((resolve) => wss.close(() => resolve()));
-        for (const socket of wss.clients) socket.close(1001, 'Going away');
-        // Peers get a moment for the closing handshake; the rest are cut off.
-        const cutOff = setTimeout(() => wss.clients.forEach((socket) => socket.terminate()), 1_000);
-        await closed;
-        clearTimeout(cutOff);
-        await source.stop();
-      })()),
+    connectionCount: transport.connectionCount,
+    stop: () => (stopping ??= Promise.all([transport.stop(), source.stop()]).then(() => undefined)),
   };
 }

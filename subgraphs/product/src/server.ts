@@ -16,7 +16,7 @@ import { ProductSchema } from './entities/product.entity';
 import { StockReservationSchema } from './entities/stock-reservation.entity';
 import { productWorkers } from './events';
 import { resolvers } from './resolvers';
-import { seedDemoDataEnabled } from './seed/seed-demo-catalog';
+import { productSettings, type ProductSettings } from './settings';
 import { StockReservationService } from './stock-reservation.service';
 
 export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
@@ -27,7 +27,11 @@ export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.gr
  * Building it has no side effects; on start it seeds the demo catalog into an empty database
  * unless `SEED_DEMO_DATA=false`.
  */
-export const productSubgraph: SubgraphDefinition<ReturnType<typeof createLoaders>, ProductServices> = {
+export const productSubgraph: SubgraphDefinition<
+  ReturnType<typeof createLoaders>,
+  ProductServices,
+  ProductSettings
+> = {
   name: 'product',
   typeDefs,
   resolvers,
@@ -40,12 +44,13 @@ export const productSubgraph: SubgraphDefinition<ReturnType<typeof createLoaders
   ],
   migrations: productMigrations,
   createLoaders,
+  settings: productSettings,
   createServices: ({ config }) => ({
     catalog: new CatalogService(config),
     stock: new StockReservationService(namespaced(config, TOPICS.product)),
   }),
-  onReady: async ({ orm, log }, services) => {
-    if (!seedDemoDataEnabled()) return;
+  onReady: async ({ orm, log, settings }, services) => {
+    if (!settings.seedDemoData) return;
     const inserted = await services.catalog.seedDemoCatalog({ em: orm.em.fork() });
     if (inserted > 0) log.info({ products: inserted }, 'demo catalog seeded');
   },

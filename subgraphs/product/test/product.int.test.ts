@@ -1,5 +1,11 @@
 import { createTokenSigner, newId } from '@marketplace/platform';
-import { errorCodes, graphql, startTestSubgraph, type TestSubgraph } from '@marketplace/platform/testing';
+import {
+  errorCodes,
+  graphql,
+  startTestSubgraph,
+  type GraphQLResponse,
+  type TestSubgraph,
+} from '@marketplace/platform/testing';
 import type { ProductServices } from '../src/context';
 import { Category } from '../src/entities/category.entity';
 import { Product } from '../src/entities/product.entity';
@@ -214,6 +220,16 @@ const createProduct = (input: Record<string, unknown>, token: string | null = ad
 const listProducts = (variables: Record<string, unknown>) =>
   graphql<ProductsPage>(service.url, PRODUCTS, variables);
 
+/** The data of a response that must have succeeded: its errors are checked first. */
+function expectOk<T>(result: GraphQLResponse<T>): T {
+  expect(result.errors).toBeUndefined();
+  return result.data!;
+}
+
+/** A page of products that must be served without errors. */
+const listedProducts = async (variables: Record<string, unknown>) =>
+  expectOk(await listProducts(variables)).products;
+
 /** Walks every page of a query, returning the names in the order served. */
 async function walkAllPages(variables: Record<string, unknown>, first: number): Promise<ProductNode[]> {
   const nodes: ProductNode[] = [];
@@ -230,8 +246,7 @@ async function walkAllPages(variables: Record<string, unknown>, first: number): 
 }
 
 beforeAll(async () => {
-  process.env.SEED_DEMO_DATA = 'false';
-  service = await startTestSubgraph(productSubgraph);
+  service = await startTestSubgraph(productSubgraph, undefined, {}, { seedDemoData: false });
   const signer = createTokenSigner(service.config.jwtSecret, '1h');
   adminToken = signer.sign({ id: newId(), role: 'ADMIN' });
   customerToken = signer.sign({ id: newId(), role: 'CUSTOMER' });
@@ -270,10 +285,12 @@ describe('product subgraph: catalog administration', () => {
       category: { slug: 'fresh-roses', name: 'Fresh roses' },
     });
 
-    const read = await graphql<{ product: CreatedProduct }>(service.url, PRODUCT, {
-      id: result.data!.createProduct.id,
-    });
-    expect(read.data?.product).toEqual(result.data?.createProduct);
+    const read = expectOk(
+      await graphql<{ product: CreatedProduct }>(service.url, PRODUCT, {
+        id: result.data!.createProduct.id,
+      }),
+    );
+    expect(read.product).toEqual(result.data?.createProduct);
   });
 
   it('refuses catalog changes to customers (FORBIDDEN) and anonymous callers (UNAUTHENTICATED)', async () => {
@@ -337,8 +354,10 @@ describe('product subgraph: catalog administration', () => {
       ),
     );
     expect(results.flatMap(errorCodes)).toEqual([]);
-    const read = await graphql<{ product: CreatedProduct }>(service.url, PRODUCT, { id: product.id });
-    expect(read.data?.product.stock).toEqual({ onHand: 17, reserved: 0, available: 17 });
+    const read = expectOk(
+      await graphql<{ product: CreatedProduct }>(service.url, PRODUCT, { id: product.id }),
+    );
+    expect(read.product.stock).toEqual({ onHand: 17, reserved: 0, available: 17 });
   });
 
   it.each([
@@ -407,65 +426,62 @@ describe('product subgraph: browsing', () => {
   });
 
   it('reports totalCount for the whole filtered set and page info', async () => {
-    const first = await listProducts({ filter: browseFilter, first: 5 });
-    expect(first.data?.products).toMatchObject({
+    const first = await listedProducts({ filter: browseFilter, first: 5 });
+    expect(first).toMatchObject({
       totalCount: catalog.length,
       pageInfo: { hasNextPage: true, hasPreviousPage: false },
     });
-    const second = await listProducts({
+    const second = await listedProducts({
       filter: browseFilter,
       first: 5,
-      after: first.data!.products.pageInfo.endCursor,
+      after: first.pageInfo.endCursor,
     });
-    expect(second.data?.products).toMatchObject({
+    expect(second).toMatchObject({
       totalCount: catalog.length,
       pageInfo: { hasNextPage: true, hasPreviousPage: true },
     });
-    expect(second.data?.products.edges).toHaveLength(5);
+    expect(second.edges).toHaveLength(5);
   });
 
   it('keeps the next page stable when products are added before the cursor', async () => {
     const category = new Category('stable', 'Stable');
     await service.orm.em.fork().persist(category).flush();
     await insertProducts(6, (index) => ({ name: `Mid ${index}`, price: 100, category }));
-    const first = await listProducts({ filter: { categorySlug: 'stable' }, first: 3 });
-    const names = first.data!.products.edges.map((edge) => edge.node.name);
+    const first = await listedProducts({ filter: { categorySlug: 'stable' }, first: 3 });
+    const names = first.edges.map((edge) => edge.node.name);
     expect(names).toEqual(['Mid 0', 'Mid 1', 'Mid 2']);
 
     await insertProducts(2, (index) => ({ name: `Early ${index}`, price: 100, category }));
-    const second = await listProducts({
+    const second = await listedProducts({
       filter: { categorySlug: 'stable' },
       first: 3,
-      after: first.data!.products.pageInfo.endCursor,
+      after: first.pageInfo.endCursor,
     });
-    expect(second.data?.products.edges.map((edge) => edge.node.name)).toEqual(['Mid 3', 'Mid 4', 'Mid 5']);
-    expect(second.data?.products.totalCount).toBe(8);
+    expect(second.edges.map((edge) => edge.node.name)).toEqual(['Mid 3', 'Mid 4', 'Mid 5']);
+    expect(second.totalCount).toBe(8);
   });
 
   it('filters by name with % and _ matched literally, case-insensitively', async () => {
     await insertProducts(2, (index) => ({ name: ['Gerbera 100 off', 'GERBERA 100X OFF'][index], price: 1 }));
-    const literal = await listProducts({ filter: { search: 'gerbera 100%_' } });
-    expect(literal.data?.products.edges.map((edge) => edge.node.name)).toEqual([
-      'Gerbera 100%_off',
-      'Gerbera 100%_off',
-    ]);
-    const broad = await listProducts({ filter: { search: 'GERBERA 100' } });
-    expect(broad.data?.products.totalCount).toBe(4);
+    const literal = await listedProducts({ filter: { search: 'gerbera 100%_' } });
+    expect(literal.edges.map((edge) => edge.node.name)).toEqual(['Gerbera 100%_off', 'Gerbera 100%_off']);
+    const broad = await listedProducts({ filter: { search: 'GERBERA 100' } });
+    expect(broad.totalCount).toBe(4);
   });
 
   it('filters by category id or slug, price range and stock', async () => {
     const browseId = catalog[0].category.id;
-    const byId = await listProducts({ filter: { categoryId: browseId, minPrice: 1500, maxPrice: 1500 } });
-    expect(byId.data?.products.totalCount).toBe(7);
-    expect(byId.data?.products.edges.every((edge) => edge.node.price.amount === 1500)).toBe(true);
+    const byId = await listedProducts({ filter: { categoryId: browseId, minPrice: 1500, maxPrice: 1500 } });
+    expect(byId.totalCount).toBe(7);
+    expect(byId.edges.every((edge) => edge.node.price.amount === 1500)).toBe(true);
 
-    const inStock = await listProducts({ filter: { ...browseFilter, inStock: true } });
-    const soldOut = await listProducts({ filter: { ...browseFilter, inStock: false } });
-    expect(inStock.data?.products.totalCount).toBe(11);
-    expect(soldOut.data?.products.totalCount).toBe(3);
+    const inStock = await listedProducts({ filter: { ...browseFilter, inStock: true } });
+    const soldOut = await listedProducts({ filter: { ...browseFilter, inStock: false } });
+    expect(inStock.totalCount).toBe(11);
+    expect(soldOut.totalCount).toBe(3);
 
-    const unknownSlug = await listProducts({ filter: { categorySlug: 'no-such-category' } });
-    expect(unknownSlug.data?.products).toMatchObject({ totalCount: 0, edges: [] });
+    const unknownSlug = await listedProducts({ filter: { categorySlug: 'no-such-category' } });
+    expect(unknownSlug).toMatchObject({ totalCount: 0, edges: [] });
   });
 
   it.each([
@@ -481,8 +497,8 @@ describe('product subgraph: browsing', () => {
     async (_case, variables, field) => {
       let input: Record<string, unknown> = variables;
       if (variables.after === 'NAME') {
-        const page = await listProducts({ sort: 'NAME_ASC', first: 1 });
-        input = { ...variables, after: page.data!.products.pageInfo.endCursor };
+        const page = await listedProducts({ sort: 'NAME_ASC', first: 1 });
+        input = { ...variables, after: page.pageInfo.endCursor };
       }
       const result = await listProducts(input);
       expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
@@ -511,8 +527,10 @@ describe('product subgraph: browsing', () => {
       'Aster 100%_off',
       'Aster 100%_off',
     ]);
-    const missing = await graphql(service.url, CATEGORIES, { slug: 'missing' });
-    expect(missing.data?.category).toBeNull();
+    const missing = expectOk(
+      await graphql<{ category: unknown }>(service.url, CATEGORIES, { slug: 'missing' }),
+    );
+    expect(missing.category).toBeNull();
   });
 });
 

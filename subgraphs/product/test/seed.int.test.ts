@@ -42,11 +42,10 @@ describe('product subgraph: demo catalog seeding', () => {
   let replicas: TestSubgraph<ProductServices>[] = [];
 
   beforeAll(async () => {
-    delete process.env.SEED_DEMO_DATA; // the default: seed
     // Two replicas starting at once on one fresh database: exactly one of them may seed.
     const started = await Promise.allSettled([
-      startTestSubgraph(productSubgraph, prefix),
-      startTestSubgraph(productSubgraph, prefix),
+      startTestSubgraph(productSubgraph, prefix, {}, { seedDemoData: true }),
+      startTestSubgraph(productSubgraph, prefix, {}, { seedDemoData: true }),
     ]);
     replicas = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const failure = started.find((result) => result.status === 'rejected');
@@ -94,5 +93,24 @@ describe('product subgraph: demo catalog seeding', () => {
     expect(await replica.orm.em.fork().count(Product, {})).toBe(DEMO_PRODUCTS.length);
     // The categories left behind were reused, not duplicated.
     expect(await replica.orm.em.fork().count(Category, {})).toBe(DEMO_CATALOG.length);
+  });
+});
+
+describe('product subgraph: SEED_DEMO_DATA=false', () => {
+  let service: TestSubgraph<ProductServices>;
+
+  beforeAll(async () => {
+    service = await startTestSubgraph(productSubgraph, uniquePrefix(), {}, { seedDemoData: false });
+  });
+  afterAll(() => service.destroy());
+
+  it('starts with an empty catalog', async () => {
+    const result = await graphql<{ categories: unknown[]; products: { totalCount: number } }>(
+      service.url,
+      CATALOG,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.categories).toEqual([]);
+    expect(await service.orm.em.fork().count(Product, {})).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import {
   namespaced,
   newId,
   TOPICS,
+  topicSettingsOf,
   type EventCatalogue,
   type EventType,
   type IntegrationEvent,
@@ -49,8 +50,7 @@ let service: TestSubgraph<ProductServices>;
 let category: Category;
 
 beforeAll(async () => {
-  process.env.SEED_DEMO_DATA = 'false';
-  service = await startTestSubgraph(productSubgraph);
+  service = await startTestSubgraph(productSubgraph, undefined, {}, { seedDemoData: false });
   category = new Category('stock-test', 'Stock test');
   await service.orm.em.fork().persist(category).flush();
 });
@@ -163,6 +163,7 @@ describe('product subgraph: stock reservation on OrderPlaced', () => {
     const read = await graphql<{ product: { stock: unknown } }>(service.url, PRODUCT_STOCK, {
       id: productId,
     });
+    expect(read.errors).toBeUndefined();
     expect(read.data?.product.stock).toEqual({ onHand: 5, reserved: 5, available: 0 });
   });
 
@@ -321,6 +322,7 @@ describe('product subgraph: releasing and selling reserved stock', () => {
     const read = await graphql<{ product: { stock: unknown } }>(service.url, PRODUCT_STOCK, {
       id: productId,
     });
+    expect(read.errors).toBeUndefined();
     expect(read.data?.product.stock).toEqual({ onHand: 5, reserved: 0, available: 5 });
   });
 
@@ -378,6 +380,127 @@ describe('product subgraph: releasing and selling reserved stock', () => {
   });
 });
 
+describe('product subgraph: a stock change and its event commit together or not at all', () => {
+  beforeAll(async () => {
+    await sql('create table test_failing_writes (table_name text not null, key text not null)');
+    await sql(`
+      create function test_fail_write() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from test_failing_writes
+                   where table_name = tg_table_name and key = to_jsonb(new) ->> tg_argv[0]) then
+          raise exception 'test: % write for % fails', tg_table_name, to_jsonb(new) ->> tg_argv[0];
+        end if;
+        return new;
+      end $$`);
+    await sql(
+      "create trigger test_fail_outbox before insert on outbox for each row execute function test_fail_write('message_key')",
+    );
+    await sql(
+      "create trigger test_fail_reservation before insert on stock_reservations for each row execute function test_fail_write('order_id')",
+    );
+  });
+  afterAll(async () => {
+    await sql('drop trigger test_fail_outbox on outbox');
+    await sql('drop trigger test_fail_reservation on stock_reservations');
+    await sql('drop function test_fail_write()');
+    await sql('drop table test_failing_writes');
+  });
+
+  /**
+   * Makes inserts for `key` into `table` fail inside the database (a trigger raises), as a crash
+   * or a constraint would at that point of the transaction; `heal` lets them through again.
+   */
+  const failWrites = (table: 'outbox' | 'stock_reservations', key: string) =>
+    sql('insert into test_failing_writes (table_name, key) values (?, ?)', [table, key]);
+  const heal = (key: string) => sql('delete from test_failing_writes where key = ?', [key]);
+  const processed = (event: IntegrationEvent) =>
+    sql('select 1 from processed_events where event_id = ?', [event.eventId]);
+
+  it('leaves no stock change and no reservation when its StockReserved cannot be written; a retry reserves once', async () => {
+    const productId = await productWithStock(5);
+    const orderId = newId();
+    const event = placed(orderId, [{ productId, quantity: 2 }]);
+    await failWrites('outbox', orderId);
+
+    await expect(apply(event)).rejects.toThrow(/outbox write/);
+
+    expect(await stockOf(productId)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await reservationOf(orderId)).toBeUndefined();
+    expect(await emitted(orderId)).toEqual([]);
+    expect(await processed(event)).toHaveLength(0);
+
+    // The consumer retries the same event once the write can succeed: exactly one event, one change.
+    await heal(orderId);
+    expect(await apply(event)).toBe(true);
+    expect(await stockOf(productId)).toEqual({ onHand: 5, reserved: 2 });
+    expect((await reservationOf(orderId))?.status).toBe('RESERVED');
+    expect((await emitted(orderId)).map((row) => row.type)).toEqual(['StockReserved']);
+  });
+
+  it('writes no StockReserved and moves no stock when the reservation itself cannot be written', async () => {
+    const productId = await productWithStock(5);
+    const orderId = newId();
+    const event = placed(orderId, [{ productId, quantity: 1 }]);
+    await failWrites('stock_reservations', orderId);
+
+    await expect(apply(event)).rejects.toThrow(/stock_reservations write/);
+
+    expect(await emitted(orderId)).toEqual([]);
+    expect(await stockOf(productId)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await processed(event)).toHaveLength(0);
+    await heal(orderId);
+  });
+
+  it('writes no StockReservationFailed when the rejection cannot be recorded', async () => {
+    const productId = await productWithStock(1);
+    const orderId = newId();
+    await failWrites('stock_reservations', orderId);
+
+    await expect(apply(placed(orderId, [{ productId, quantity: 3 }]))).rejects.toThrow(
+      /stock_reservations write/,
+    );
+
+    expect(await emitted(orderId)).toEqual([]);
+    expect(await reservationOf(orderId)).toBeUndefined();
+    await heal(orderId);
+  });
+
+  it('keeps the units reserved when its StockReleased cannot be written; a retry releases once', async () => {
+    const productId = await productWithStock(5);
+    const orderId = newId();
+    expect(await apply(placed(orderId, [{ productId, quantity: 3 }]))).toBe(true);
+    const cancellation = cancelled(orderId);
+    await failWrites('outbox', orderId);
+
+    await expect(apply(cancellation)).rejects.toThrow(/outbox write/);
+
+    expect(await stockOf(productId)).toEqual({ onHand: 5, reserved: 3 });
+    expect(await reservationOf(orderId)).toMatchObject({ status: 'RESERVED', version: 1 });
+    expect((await emitted(orderId)).map((row) => row.type)).toEqual(['StockReserved']);
+    expect(await processed(cancellation)).toHaveLength(0);
+
+    await heal(orderId);
+    expect(await apply(cancellation)).toBe(true);
+    expect(await stockOf(productId)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await reservationOf(orderId)).toMatchObject({ status: 'RELEASED', version: 2 });
+    expect((await emitted(orderId)).map((row) => row.type)).toEqual(['StockReserved', 'StockReleased']);
+  });
+
+  it('keeps the units on hand and reserved when its StockSold cannot be written', async () => {
+    const productId = await productWithStock(5);
+    const orderId = newId();
+    expect(await apply(placed(orderId, [{ productId, quantity: 2 }]))).toBe(true);
+    await failWrites('outbox', orderId);
+
+    await expect(apply(shipped(orderId))).rejects.toThrow(/outbox write/);
+
+    expect(await stockOf(productId)).toEqual({ onHand: 5, reserved: 2 });
+    expect(await reservationOf(orderId)).toMatchObject({ status: 'RESERVED', version: 1 });
+    expect((await emitted(orderId)).map((row) => row.type)).toEqual(['StockReserved']);
+    await heal(orderId);
+  });
+});
+
 describe('product subgraph: stock events through Kafka', () => {
   let producer: Producer;
   let collector: Consumer;
@@ -391,7 +514,11 @@ describe('product subgraph: stock events through Kafka', () => {
     });
     const productTopic = namespaced(service.config, TOPICS.product);
     // The relay creates the topic on its first publish; the collector must not race it.
-    await ensureTopics(createKafka(service.config, createLogger('stock-test', 'silent')), [productTopic]);
+    await ensureTopics(
+      createKafka(service.config, createLogger('stock-test', 'silent')),
+      [productTopic],
+      topicSettingsOf(service.config),
+    );
     collector = rawKafka.consumer({ groupId: `${service.config.kafkaNamespace}collector-${randomUUID()}` });
     await collector.connect();
     await collector.subscribe({ topic: productTopic, fromBeginning: true });

@@ -1,3 +1,4 @@
+import { DomainError } from '@marketplace/platform';
 import { validateNewProduct, validateRestockQuantity, type NewProductFields } from './product-input';
 import { validateNewCategory } from './category-input';
 
@@ -10,11 +11,13 @@ const valid: NewProductFields = {
   stock: 0,
 };
 
-const extensionsOf = (action: () => unknown): unknown => {
+/** The code and details of the DomainError `action` throws. */
+const refusalOf = (action: () => unknown): { code: string; details: unknown } => {
   try {
     action();
   } catch (error) {
-    return (error as { extensions?: unknown }).extensions;
+    if (!(error instanceof DomainError)) throw error;
+    return { code: error.code, details: error.details };
   }
   throw new Error('expected an error');
 };
@@ -43,9 +46,9 @@ describe('validateNewProduct', () => {
     [{ stock: -1 }, 'stock'],
     [{ categoryId: 'category' }, 'categoryId'],
   ])('refuses %p naming %s', (override, field) => {
-    expect(extensionsOf(() => validateNewProduct({ ...valid, ...override }))).toEqual({
+    expect(refusalOf(() => validateNewProduct({ ...valid, ...override }))).toEqual({
       code: 'BAD_USER_INPUT',
-      field,
+      details: { field },
     });
   });
 });
@@ -56,9 +59,9 @@ describe('validateRestockQuantity', () => {
   });
 
   it.each([0, -1, 1.5])('refuses %p', (quantity) => {
-    expect(extensionsOf(() => validateRestockQuantity(quantity))).toEqual({
+    expect(refusalOf(() => validateRestockQuantity(quantity))).toEqual({
       code: 'BAD_USER_INPUT',
-      field: 'quantity',
+      details: { field: 'quantity' },
     });
   });
 });
@@ -77,6 +80,9 @@ describe('validateNewCategory', () => {
     [{ slug: 'trailing-', name: 'X' }, 'slug'],
     [{ slug: 'ok', name: '' }, 'name'],
   ])('refuses %p naming %s', (input, field) => {
-    expect(extensionsOf(() => validateNewCategory(input))).toEqual({ code: 'BAD_USER_INPUT', field });
+    expect(refusalOf(() => validateNewCategory(input))).toEqual({
+      code: 'BAD_USER_INPUT',
+      details: { field },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { encodeCursor } from '@marketplace/platform';
+import { DomainError, encodeCursor } from '@marketplace/platform';
 import {
   decodeProductCursor,
   escapeLike,
@@ -14,11 +14,13 @@ const product: SortableProduct = {
   createdAt: new Date('2026-11-21T10:15:30.123Z'),
 };
 
-const fieldOf = (action: () => unknown): unknown => {
+/** The code and details of the DomainError `action` throws. */
+const refusalOf = (action: () => unknown): { code: string; details: unknown } => {
   try {
     action();
   } catch (error) {
-    return (error as { extensions?: { code?: string; field?: string } }).extensions;
+    if (!(error instanceof DomainError)) throw error;
+    return { code: error.code, details: error.details };
   }
   throw new Error('expected a BAD_USER_INPUT error');
 };
@@ -72,7 +74,10 @@ describe('validateProductFilter', () => {
     [{ categoryId: 'nope' }, 'categoryId'],
     [{ search: 'x'.repeat(101) }, 'search'],
   ])('refuses %p naming %s', (filter, field) => {
-    expect(fieldOf(() => validateProductFilter(filter))).toEqual({ code: 'BAD_USER_INPUT', field });
+    expect(refusalOf(() => validateProductFilter(filter))).toEqual({
+      code: 'BAD_USER_INPUT',
+      details: { field },
+    });
   });
 });
 
@@ -99,9 +104,9 @@ describe('product cursors', () => {
     ['a malformed id', encodeCursor(['NAME_ASC', 'Rose', '42']), 'NAME_ASC'],
     ['garbage', 'not base64 json', 'NAME_ASC'],
   ] as const)('refuses %s', (_case, cursor, sort) => {
-    expect(fieldOf(() => decodeProductCursor(cursor, sort))).toEqual({
+    expect(refusalOf(() => decodeProductCursor(cursor, sort))).toEqual({
       code: 'BAD_USER_INPUT',
-      field: 'after',
+      details: { field: 'after' },
     });
   });
 });

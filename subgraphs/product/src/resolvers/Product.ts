@@ -1,11 +1,13 @@
-import { isId, notFound } from '@marketplace/platform';
+import { notFound, referenceId } from '@marketplace/platform';
 import type { ProductResolvers } from '../generated/graphql';
 
 export const Product: ProductResolvers = {
   // The catalog is public: anyone (and the gateway on anyone's behalf) may resolve a product.
   // Unknown or malformed ids resolve to null, as for `product(id)`.
-  __resolveReference: (reference, context) =>
-    isId(reference.id) ? context.loaders.productById.load(reference.id.toLowerCase()) : null,
+  __resolveReference: (reference, context) => {
+    const id = referenceId(reference);
+    return id ? context.loaders.productById.load(id) : null;
+  },
   price: (product) => ({ amount: product.priceAmount, currency: product.priceCurrency }),
   stock: (product) => ({
     onHand: product.stockOnHand,

@@ -1,7 +1,6 @@
 import { validateNewProduct } from '../domain/product-input';
 import { validateNewCategory } from '../domain/category-input';
 import { DEMO_CATALOG } from './demo-catalog';
-import { seedDemoDataEnabled } from './seed-demo-catalog';
 
 describe('demo catalog', () => {
   const products = DEMO_CATALOG.flatMap((category) => category.products);
@@ -27,23 +26,5 @@ describe('demo catalog', () => {
         expect(product.price).toBeGreaterThan(0);
       }
     }
-  });
-});
-
-describe('seedDemoDataEnabled', () => {
-  it.each([
-    [undefined, true],
-    ['', true],
-    ['true', true],
-    ['TRUE', true],
-    ['1', true],
-    ['false', false],
-    ['0', false],
-  ])('reads SEED_DEMO_DATA=%p as %p', (value, expected) => {
-    expect(seedDemoDataEnabled({ SEED_DEMO_DATA: value })).toBe(expected);
-  });
-
-  it('refuses anything else', () => {
-    expect(() => seedDemoDataEnabled({ SEED_DEMO_DATA: 'yes please' })).toThrow(/SEED_DEMO_DATA/);
   });
 });

@@ -28,11 +28,3 @@ export async function seedDemoCatalog(em: EntityManager, currency: string): Prom
     return inserted;
   });
 }
-
-/** `SEED_DEMO_DATA`: `true` (default) or `false`; anything else is a configuration error. */
-export function seedDemoDataEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const raw = (env.SEED_DEMO_DATA ?? '').trim().toLowerCase();
-  if (raw === '' || raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new Error(`SEED_DEMO_DATA must be true or false, got "${env.SEED_DEMO_DATA}"`);
-}

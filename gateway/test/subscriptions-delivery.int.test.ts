@@ -3,7 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect, type Server, type Socket as TcpSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKafka, createLogger, namespaced, OutboxRelay, TOPICS } from '@marketplace/platform';
+import {
+  createKafka,
+  createLogger,
+  namespaced,
+  OutboxRelay,
+  TOPICS,
+  topicSettingsOf,
+} from '@marketplace/platform';
 import { eventually, graphql } from '@marketplace/platform/testing';
 import type { RunningGateway } from '../src/server';
 import {
@@ -76,6 +83,9 @@ describe('subscriptions: delivery guarantees', () => {
       kafka: createKafka(fixture.order.config, log),
       log,
       topics: [namespaced(fixture.order.config, TOPICS.order)],
+      topicSettings: topicSettingsOf(fixture.order.config),
+      pollIntervalMs: fixture.order.config.outboxPollMs,
+      retentionHours: fixture.order.config.outboxRetentionHours,
     });
     await relay.start();
     try {

@@ -181,7 +181,7 @@ export async function startSubscriptionFixture(): Promise<SubscriptionFixture> {
       const line = await fixture.line();
       const { order: created } = await order.services.orders.createOrder(
         { em: order.orm.em.fork() },
-        { userId, shippingAddress: '1 Test Street, Moscow', lines: [line] },
+        { userId, shippingAddress: '1 Test Street, Moscow', idempotencyKey: null, lines: [line] },
       );
       return { id: created.id, line };
     },

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { createTokenSigner, type Viewer } from '@marketplace/platform';
 import { authenticateConnection, checkOrderAccess, requireCaller, type Caller } from './auth';
 
@@ -62,14 +63,16 @@ describe('checkOrderAccess', () => {
     ['NOT_FOUND', { data: { order: null } }],
     ['INTERNAL_SERVER_ERROR', { data: null, errors: [{ message: 'down', extensions: { code: 'X' } }] }],
   ])('answers %s', async (code, result) => {
-    await expect(checkOrderAccess(answering(result), caller, ORDER_ID)).rejects.toMatchObject({
-      extensions: expect.objectContaining({ code }),
-    });
+    const checking = checkOrderAccess(answering(result), caller, ORDER_ID);
+    await expect(checking).rejects.toBeInstanceOf(GraphQLError);
+    await expect(checking).rejects.toMatchObject({ extensions: expect.objectContaining({ code }) });
   });
 
-  it('refuses a malformed id without asking', async () => {
+  it('refuses a malformed id without asking, as a GraphQL error', async () => {
     const execute = answering({});
-    await expect(checkOrderAccess(execute, caller, 'nope')).rejects.toMatchObject({
+    const checking = checkOrderAccess(execute, caller, 'nope');
+    await expect(checking).rejects.toBeInstanceOf(GraphQLError);
+    await expect(checking).rejects.toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'orderId' },
     });
     expect(execute).not.toHaveBeenCalled();

@@ -23,8 +23,10 @@ const common = { rootDir: __dirname, transform, moduleNameMapper, testEnvironmen
 /** @type {import('jest').Config} */
 module.exports = {
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
-  // Integration and e2e tests start real services and Kafka clients; hooks share this limit.
-  testTimeout: 120_000,
+  // Every test and hook, unit to e2e. Asynchronous waits have deadlines of their own (a few seconds
+  // for one Kafka hop, 20 s for a saga under load), so a lost event fails in seconds with a message
+  // instead of hanging; start-up hooks and the broker-outage tests pass longer limits explicitly.
+  testTimeout: 45_000,
   globalSetup: '<rootDir>/scripts/test/global-setup.ts',
   globalTeardown: '<rootDir>/scripts/test/global-teardown.ts',
   projects: [

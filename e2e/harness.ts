@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTokenSigner, type PlatformConfig, type Role } from '@marketplace/platform';
+import {
+  createTokenSigner,
+  type PlatformConfig,
+  type Role,
+  type SubgraphDefinition,
+} from '@marketplace/platform';
 import {
   graphql,
   startTestSubgraph,
@@ -17,6 +22,21 @@ import { paymentSubgraph } from '../subgraphs/payment/src/server';
 import { productSubgraph } from '../subgraphs/product/src/server';
 import { userSubgraph } from '../subgraphs/user/src/server';
 
+export interface StackOptions {
+  /** Instances of each consuming subgraph (product, cart, order, payment, delivery); default 1. */
+  consumersPerService?: number;
+}
+
+/** The subgraphs that consume Kafka events, as wired in each one's server.ts. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const CONSUMING_SUBGRAPHS: SubgraphDefinition<any, any>[] = [
+  productSubgraph,
+  cartSubgraph,
+  orderSubgraph,
+  paymentSubgraph,
+  deliverySubgraph,
+];
+
 export interface Stack {
   gateway: RunningGateway;
   user: TestSubgraph<unknown>;
@@ -25,6 +45,13 @@ export interface Stack {
   order: TestSubgraph<unknown>;
   payment: TestSubgraph<unknown>;
   delivery: TestSubgraph<unknown>;
+  /**
+   * Extra instances of the consuming subgraphs (product, cart, order, payment, delivery) on the same
+   * databases and Kafka namespace: each one's consumer joins the same consumer group and its relay
+   * reads the same outbox, so events are split between instances and races go through the locks
+   * and the inbox. Empty unless `startStack` was asked for more than one consumer per service.
+   */
+  replicas: TestSubgraph<unknown>[];
   /** Sends an operation through the gateway. */
   query<TData = Record<string, unknown>>(
     query: string,
@@ -41,14 +68,23 @@ export interface Stack {
  * and the gateway serving the committed `schema/supergraph.graphql` with the subgraph URLs
  * overridden — so e2e tests also prove the committed supergraph matches the code. Every service
  * runs its event workers against Kafka in a namespace of its own (`overrides` can point the stack
- * at another broker).
+ * at another broker). With `consumersPerService: 2` every consuming subgraph runs twice (the
+ * gateway routes to the first instance; the second consumes and relays).
  */
-export async function startStack(overrides: Partial<PlatformConfig> = {}): Promise<Stack> {
+export async function startStack(
+  overrides: Partial<PlatformConfig> = {},
+  { consumersPerService = 1 }: StackOptions = {},
+): Promise<Stack> {
   const prefix = uniquePrefix();
   const started: TestSubgraph<unknown>[] = [];
-  const start = async <TLoaders, TServices>(
-    definition: Parameters<typeof startTestSubgraph<TLoaders, TServices>>[0],
-  ) => {
+  const replicas: TestSubgraph<unknown>[] = [];
+  // Replicas share their primary's database: stop them first, and never drop the database twice.
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    await Promise.all(started.map((service) => service.destroy()));
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const start = async (definition: SubgraphDefinition<any, any>) => {
     const service = (await startTestSubgraph(definition, prefix, overrides)) as TestSubgraph<unknown>;
     started.push(service);
     return service;
@@ -64,6 +100,12 @@ export async function startStack(overrides: Partial<PlatformConfig> = {}): Promi
       start(paymentSubgraph),
       start(deliverySubgraph),
     ]);
+    for (let instance = 1; instance < consumersPerService; instance++) {
+      // Sequential: one at a time keeps start-up light on a shared machine.
+      for (const definition of CONSUMING_SUBGRAPHS) {
+        replicas.push((await startTestSubgraph(definition, prefix, overrides)) as TestSubgraph<unknown>);
+      }
+    }
     const base = loadGatewayConfig();
     const gateway = await startGateway({
       config: {
@@ -86,14 +128,16 @@ export async function startStack(overrides: Partial<PlatformConfig> = {}): Promi
       order,
       payment,
       delivery,
+      replicas,
       query: (query, variables = {}, token = null) => graphql(gateway.url, query, variables, token),
       tokenFor: (userId, role = 'CUSTOMER') => signer.sign({ id: userId, role }),
       stop: async () => {
         await gateway.stop();
-        await Promise.all(started.map((service) => service.destroy()));
+        await stopAll();
       },
     };
   } catch (error) {
+    await Promise.all(replicas.map((replica) => replica.stop().catch(() => undefined)));
     await Promise.all(started.map((service) => service.destroy().catch(() => undefined)));
     throw error;
   }

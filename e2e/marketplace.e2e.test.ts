@@ -101,7 +101,7 @@ async function createProduct(name: string, price: number, stock: number): Promis
     },
     admin.token,
   );
-  if (!result.data) throw new Error(JSON.stringify(result.errors));
+  if (result.errors || !result.data) throw new Error(JSON.stringify(result.errors));
   return result.data.createProduct.id;
 }
 
@@ -109,39 +109,47 @@ beforeAll(async () => {
   stack = await startStack();
   const registered = await registerCustomer(stack, 'admin');
   admin = { id: registered.id, token: stack.tokenFor(registered.id, 'ADMIN') };
-});
-afterAll(() => stack?.stop());
+}, 60_000);
+afterAll(() => stack?.stop(), 30_000);
 
 describe('the marketplace through the gateway', () => {
   it('registers, logs in and answers me', async () => {
     const email = `login.${Date.now()}@example.com`;
-    await stack.query(`mutation ($input: RegisterInput!) { register(input: $input) { token } }`, {
-      input: { email, password: 'a long password', fullName: 'Olga Ivanova', city: 'Kazan' },
-    });
+    const registered = await stack.query(
+      `mutation ($input: RegisterInput!) { register(input: $input) { token } }`,
+      { input: { email, password: 'a long password', fullName: 'Olga Ivanova', city: 'Kazan' } },
+    );
+    expect(registered.errors).toBeUndefined();
     const login = await stack.query<{ login: { token: string } }>(
       `mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`,
       { e: email, p: 'a long password' },
     );
+    expect(login.errors).toBeUndefined();
     const me = await stack.query<{ me: { email: string; city: string } }>(
       '{ me { email city } }',
       {},
       login.data!.login.token,
     );
+    expect(me.errors).toBeUndefined();
     expect(me.data?.me).toEqual({ email, city: 'Kazan' });
   });
 
   it('browses the seeded demo catalog with search, filters and cursor pagination', async () => {
     const all = await stack.query<ProductsData>(PRODUCTS, { first: 100 });
+    expect(all.errors).toBeUndefined();
     expect(all.data!.products.totalCount).toBeGreaterThanOrEqual(50);
     expect(
       new Set(all.data!.products.edges.map((edge) => edge.node.category.slug)).size,
     ).toBeGreaterThanOrEqual(5);
 
     const roses = await stack.query<ProductsData>(PRODUCTS, { filter: { search: 'rose' } });
+    expect(roses.errors).toBeUndefined();
     expect(roses.data!.products.edges.length).toBeGreaterThan(0);
     for (const edge of roses.data!.products.edges) expect(edge.node.name.toLowerCase()).toContain('rose');
 
     const cheap = await stack.query<ProductsData>(PRODUCTS, { filter: { maxPrice: 200_000 }, first: 100 });
+    expect(cheap.errors).toBeUndefined();
+    expect(cheap.data!.products.edges.length).toBeGreaterThan(0);
     for (const edge of cheap.data!.products.edges)
       expect(edge.node.price.amount).toBeLessThanOrEqual(200_000);
 
@@ -150,6 +158,8 @@ describe('the marketplace through the gateway', () => {
       filter: { categorySlug: slug },
       first: 100,
     });
+    expect(inCategory.errors).toBeUndefined();
+    expect(inCategory.data!.products.edges.length).toBeGreaterThan(0);
     expect(inCategory.data!.products.edges.every((edge) => edge.node.category.slug === slug)).toBe(true);
 
     const seen: string[] = [];
@@ -159,6 +169,7 @@ describe('the marketplace through the gateway', () => {
         first: 7,
         after,
       });
+      expect(page).not.toHaveProperty('errors');
       seen.push(...page.data!.products.edges.map((edge) => edge.node.id));
       after = page.data!.products.pageInfo.hasNextPage ? page.data!.products.pageInfo.endCursor : null;
     } while (after);
@@ -196,6 +207,7 @@ describe('the marketplace through the gateway', () => {
   it('resolves a cart of N products with the same number of product SQL statements for N = 1, 10, 100', async () => {
     const counts: number[] = [];
     const catalog = await stack.query<ProductsData>(PRODUCTS, { first: 100 });
+    expect(catalog.errors).toBeUndefined();
     const ids = catalog
       .data!.products.edges.filter((edge) => edge.node.stock.available > 0)
       .map((edge) => edge.node.id);
@@ -209,12 +221,14 @@ describe('the marketplace through the gateway', () => {
     for (const size of [1, 10, 100]) {
       const customer = await registerCustomer(stack, `n${size}`);
       for (const productId of productIds.slice(0, size))
-        await stack.query(ADD, { productId, quantity: 1 }, customer.token);
+        expect(errorCodes(await stack.query(ADD, { productId, quantity: 1 }, customer.token))).toEqual([]);
       stack.product.resetQueries();
       const cart = await stack.query<{ me: { cart: { items: unknown[] } } }>(CART, {}, customer.token);
+      expect(cart.errors).toBeUndefined();
       expect(cart.data!.me.cart.items).toHaveLength(size);
       counts.push(stack.product.queries.length);
     }
+    expect(counts[0]).toBeGreaterThan(0);
     expect(counts[1]).toBe(counts[0]);
     expect(counts[2]).toBe(counts[0]);
   });
@@ -226,6 +240,7 @@ describe('the marketplace through the gateway', () => {
       {},
       customer.token,
     );
+    expect(topUp.errors).toBeUndefined();
     expect(topUp.data?.topUpWallet.balance.amount).toBe(500_000);
     const me = await stack.query<{
       me: { wallet: { balance: { amount: number } }; orders: { totalCount: number } };
@@ -276,7 +291,12 @@ describe('the marketplace through the gateway', () => {
   it("lets no one reach another user's data by calling a subgraph directly", async () => {
     const victim = await registerCustomer(stack, 'victim');
     const intruder = await registerCustomer(stack, 'intruder');
-    await stack.query('mutation { topUpWallet(amount: 1000) { balance { amount } } }', {}, victim.token);
+    const topUp = await stack.query(
+      'mutation { topUpWallet(amount: 1000) { balance { amount } } }',
+      {},
+      victim.token,
+    );
+    expect(topUp.errors).toBeUndefined();
     const user = [{ __typename: 'User', id: victim.id }];
     const probes: [string, string][] = [
       [stack.user.url, '... on User { email fullName }'],
@@ -301,8 +321,15 @@ describe('the marketplace through the gateway', () => {
       }
       const forged = await graphql(url, query, { r: user }, 'forged.token.value');
       expect(errorCodes(forged)).toEqual(['UNAUTHENTICATED']);
-      const own = await graphql<{ _entities: unknown[] }>(url, query, { r: user }, victim.token);
+      const own = await graphql<{ _entities: (Record<string, unknown> | null)[] }>(
+        url,
+        query,
+        { r: user },
+        victim.token,
+      );
       expect(own.errors).toBeUndefined();
+      expect(own.data?._entities).toHaveLength(1);
+      expect(Object.keys(own.data?._entities[0] ?? {}).length).toBeGreaterThan(0);
     }
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AssignerProtocol } from 'kafkajs';
 import { createKafka, createLogger, namespaced, TOPICS } from '@marketplace/platform';
 import { eventually } from '@marketplace/platform/testing';
 import { registerCustomer, type SignedIn, type Stack } from './harness';
@@ -52,6 +53,8 @@ export async function createProduct(
   stock: number,
 ): Promise<string> {
   const categories = await stack.query<{ categories: { id: string }[] }>('{ categories { id } }');
+  if (categories.errors || !categories.data?.categories.length)
+    throw new Error(`categories failed: ${JSON.stringify(categories.errors)}`);
   const result = await stack.query<{ createProduct: { id: string } }>(
     `mutation ($input: CreateProductInput!) { createProduct(input: $input) { id } }`,
     {
@@ -60,13 +63,14 @@ export async function createProduct(
         name: `Saga bouquet ${randomUUID().slice(0, 4)}`,
         description: 'made by the saga e2e test',
         price,
-        categoryId: categories.data!.categories[0].id,
+        categoryId: categories.data.categories[0].id,
         stock,
       },
     },
     admin.token,
   );
-  if (!result.data) throw new Error(`createProduct failed: ${JSON.stringify(result.errors)}`);
+  if (result.errors || !result.data)
+    throw new Error(`createProduct failed: ${JSON.stringify(result.errors)}`);
   return result.data.createProduct.id;
 }
 
@@ -105,6 +109,14 @@ export const checkout = (stack: Stack, customer: SignedIn, idempotencyKey = rand
     customer.token,
   );
 
+/** Checks out the customer's cart and returns the new order's id; throws on any error. */
+export async function placeOrder(stack: Stack, customer: SignedIn): Promise<string> {
+  const result = await checkout(stack, customer);
+  if (result.errors || result.data?.checkout.status !== 'PENDING')
+    throw new Error(`checkout failed: ${JSON.stringify(result.errors ?? result.data)}`);
+  return result.data.checkout.id;
+}
+
 export const payOrder = (stack: Stack, customer: SignedIn, orderId: string) =>
   stack.query<{ payOrder: { id: string; status: string } }>(
     'mutation ($id: ID!) { payOrder(orderId: $id) { id status amount { amount } } }',
@@ -135,18 +147,30 @@ export const complete = (stack: Stack, admin: SignedIn, deliveryId: string) =>
 
 export async function readOrder(stack: Stack, who: SignedIn, orderId: string): Promise<OrderView> {
   const result = await stack.query<{ order: OrderView }>(ORDER, { id: orderId }, who.token);
-  if (!result.data?.order) throw new Error(`order ${orderId} not readable: ${JSON.stringify(result.errors)}`);
+  if (result.errors || !result.data?.order)
+    throw new Error(`order ${orderId} not readable: ${JSON.stringify(result.errors)}`);
   return result.data.order;
 }
 
-/** Waits until the order satisfies `condition` (the saga moves it asynchronously through Kafka). */
+/**
+ * How long a test may wait for what the saga does asynchronously: one Kafka hop (a service consumes
+ * an event and commits), a round trip (e.g. order → product reserves → order), or a whole chain
+ * with 30 orders racing on a shared machine. Generous for a healthy stack, short enough that a
+ * lost event fails the test in seconds.
+ */
+export const DEADLINE = { hop: 5_000, roundTrip: 10_000, saga: 20_000 } as const;
+
+/**
+ * Waits until the order satisfies `condition` (the saga moves it asynchronously through Kafka), at
+ * most `timeoutMs` (one of {@link DEADLINE}).
+ */
 export function waitForOrder(
   stack: Stack,
   who: SignedIn,
   orderId: string,
   condition: (order: OrderView) => boolean,
   message: string,
-  timeoutMs = 30_000,
+  timeoutMs: number,
 ): Promise<OrderView> {
   return eventually(
     async () => {
@@ -163,7 +187,9 @@ export async function stockOf(stack: Stack, productId: string) {
   const result = await stack.query<{
     product: { stock: { onHand: number; reserved: number; available: number } };
   }>('query ($id: ID!) { product(id: $id) { stock { onHand reserved available } } }', { id: productId });
-  return result.data!.product.stock;
+  if (result.errors || !result.data?.product)
+    throw new Error(`product ${productId} not readable: ${JSON.stringify(result.errors)}`);
+  return result.data.product.stock;
 }
 
 export async function balanceOf(stack: Stack, customer: SignedIn): Promise<number> {
@@ -172,7 +198,9 @@ export async function balanceOf(stack: Stack, customer: SignedIn): Promise<numbe
     {},
     customer.token,
   );
-  return result.data!.me.wallet.balance.amount;
+  if (result.errors || !result.data?.me.wallet)
+    throw new Error(`wallet not readable: ${JSON.stringify(result.errors)}`);
+  return result.data.me.wallet.balance.amount;
 }
 
 /** Which service consumes which topics (base names), as wired in each subgraph's server.ts. */
@@ -185,7 +213,7 @@ const CONSUMED: Record<string, (keyof typeof TOPICS)[]> = {
 };
 
 /** Resolves once every service's consumer group has committed up to the end of every topic it reads. */
-export async function consumersCaughtUp(stack: Stack, timeoutMs = 60_000): Promise<void> {
+export async function consumersCaughtUp(stack: Stack, timeoutMs: number): Promise<void> {
   const config = stack.order.config;
   const admin = createKafka(config, createLogger('e2e-lag', 'silent')).admin();
   await admin.connect();
@@ -210,6 +238,40 @@ export async function consumersCaughtUp(stack: Stack, timeoutMs = 60_000): Promi
       },
       { timeoutMs, intervalMs: 200, message: 'every consumer group to catch up' },
     );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Resolves once every consuming service's consumer group is stable with `members` members, each
+ * assigned at least one partition: events are then really split between the instances.
+ */
+export async function consumerGroupsShared(stack: Stack, members: number, timeoutMs: number): Promise<void> {
+  const config = stack.order.config;
+  const admin = createKafka(config, createLogger('e2e-groups', 'silent')).admin();
+  await admin.connect();
+  try {
+    const groupIds = Object.keys(CONSUMED).map((service) => namespaced(config, service));
+    let last = '';
+    await eventually(
+      async () => {
+        const { groups } = await admin.describeGroups(groupIds);
+        last = JSON.stringify(groups.map((group) => [group.groupId, group.state, group.members.length]));
+        return groups.every(
+          (group) =>
+            group.state === 'Stable' &&
+            group.members.length === members &&
+            group.members.every((member) => {
+              const decoded = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
+              return Object.values(decoded?.assignment ?? {}).some((partitions) => partitions.length > 0);
+            }),
+        );
+      },
+      { timeoutMs, intervalMs: 200, message: `every consumer group to have ${members} members` },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last seen ${last}`);
+    });
   } finally {
     await admin.disconnect();
   }

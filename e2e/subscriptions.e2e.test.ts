@@ -3,11 +3,12 @@ import { connect, errorCodesOf, subscribe, type Socket } from '../gateway/test/w
 import { registerCustomer, startStack, type SignedIn, type Stack } from './harness';
 import {
   addToCart,
-  checkout,
   complete,
   createProduct,
+  DEADLINE,
   dispatch,
   payOrder,
+  placeOrder,
   signInAdmin,
   topUp,
   waitForOrder,
@@ -80,23 +81,24 @@ const open = (who: SignedIn): Socket => {
 const registered = (count: number) =>
   eventually(() => stack.gateway.subscriptions!.fanOut.size === count || undefined, {
     message: `${count} live subscription(s)`,
+    timeoutMs: DEADLINE.hop,
   });
 
 beforeAll(async () => {
   stack = await startStack();
   admin = await signInAdmin(stack);
   await eventually(() => stack.gateway.subscriptions!.source.consuming, {
-    timeoutMs: 30_000,
+    timeoutMs: DEADLINE.saga,
     message: "the gateway's order event consumer",
   });
-});
+}, 60_000);
 
 afterEach(async () => {
   await Promise.all(sockets.splice(0).map((socket) => socket.client.dispose()));
   await registered(0);
 });
 
-afterAll(() => stack?.stop());
+afterAll(() => stack?.stop(), 30_000);
 
 describe('live order tracking through the gateway', () => {
   it("shows an order's whole lifecycle live, with fields from every subgraph", async () => {
@@ -106,40 +108,47 @@ describe('live order tracking through the gateway', () => {
       'query ($id: ID!) { product(id: $id) { name } }',
       { id: productId },
     );
+    expect(product.errors).toBeUndefined();
     await addToCart(stack, customer, productId, 2);
     await topUp(stack, customer, 300_000);
     const socket = open(customer);
     const mine = subscribe<{ myOrderUpdates: TrackedEvent }>(socket, MY_UPDATES);
     await registered(1);
 
-    const orderId = (await checkout(stack, customer)).data!.checkout.id;
+    const orderId = await placeOrder(stack, customer);
     const follow = subscribe<{ orderStatusChanged: { version: number; status: string } }>(socket, FOLLOW, {
       orderId,
     });
     const statuses = () => mine.results.map((result) => result.data?.myOrderUpdates.status);
     await eventually(() => statuses().includes('AWAITING_PAYMENT'), {
-      timeoutMs: 30_000,
+      timeoutMs: DEADLINE.roundTrip,
       message: 'stock reserved, live',
     });
 
-    expect((await payOrder(stack, customer, orderId)).data?.payOrder.status).toBe('SUCCEEDED');
+    const payment = await payOrder(stack, customer, orderId);
+    expect(payment.errors).toBeUndefined();
+    expect(payment.data?.payOrder.status).toBe('SUCCEEDED');
     const paid = await waitForOrder(
       stack,
       customer,
       orderId,
       (order) => order.status === 'PAID' && order.delivery !== null,
       'paid with a delivery',
+      DEADLINE.roundTrip,
     );
-    await dispatch(stack, admin, paid.delivery!.id);
-    await eventually(() => statuses().includes('SHIPPED'), { timeoutMs: 30_000, message: 'shipped, live' });
-    await complete(stack, admin, paid.delivery!.id);
+    expect((await dispatch(stack, admin, paid.delivery!.id)).errors).toBeUndefined();
+    await eventually(() => statuses().includes('SHIPPED'), {
+      timeoutMs: DEADLINE.roundTrip,
+      message: 'shipped, live',
+    });
+    expect((await complete(stack, admin, paid.delivery!.id)).errors).toBeUndefined();
     await eventually(() => statuses().includes('DELIVERED'), {
-      timeoutMs: 30_000,
+      timeoutMs: DEADLINE.roundTrip,
       message: 'delivered, live',
     });
 
+    expect(mine.results.map((result) => result.errors)).toEqual(mine.results.map(() => undefined));
     const events = mine.results.map((result) => result.data!.myOrderUpdates);
-    expect(mine.results.every((result) => result.errors === undefined)).toBe(true);
     expect(events.map(({ status, previousStatus, version }) => [version, previousStatus, status])).toEqual([
       [1, null, 'PENDING'],
       [2, 'PENDING', 'AWAITING_PAYMENT'],
@@ -159,7 +168,9 @@ describe('live order tracking through the gateway', () => {
     // Following the order from just after checkout: the events since then, in order, ending delivered.
     await eventually(() => follow.results.at(-1)?.data?.orderStatusChanged.status === 'DELIVERED', {
       message: 'the follower to see the delivery',
+      timeoutMs: DEADLINE.hop,
     });
+    expect(follow.results.map((result) => result.errors)).toEqual(follow.results.map(() => undefined));
     const followed = follow.results.map((result) => result.data!.orderStatusChanged.version);
     expect(followed).toEqual([...followed].sort((a, b) => a - b));
     expect(new Set(followed).size).toBe(followed.length);
@@ -171,7 +182,7 @@ describe('live order tracking through the gateway', () => {
     const other = await registerCustomer(stack, 'other');
     const productId = await createProduct(stack, admin, 50_000, 5);
     await addToCart(stack, owner, productId, 1);
-    const orderId = (await checkout(stack, owner)).data!.checkout.id;
+    const orderId = await placeOrder(stack, owner);
 
     const spying = subscribe(open(other), FOLLOW, { orderId });
     await spying.ended;

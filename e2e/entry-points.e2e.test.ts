@@ -1,0 +1,224 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { MigrationObject } from '@mikro-orm/core';
+import { Client } from 'pg';
+import {
+  cartMigrations,
+  deliveryMigrations,
+  orderMigrations,
+  paymentMigrations,
+  productMigrations,
+  userMigrations,
+} from '@marketplace/migrations';
+import { uniquePrefix } from '@marketplace/platform/testing';
+
+/**
+ * Every subgraph's real entry point (`subgraphs/<name>/src/main.ts`, as deployed) in a child
+ * process: `MIGRATE_ONLY=true` migrates, seeds and exits 0; a normal start becomes ready and a
+ * SIGTERM stops it gracefully, well within `SHUTDOWN_TIMEOUT_MS`. The six run side by side.
+ */
+
+const ROOT = join(__dirname, '..');
+const MIGRATIONS: Record<string, MigrationObject[]> = {
+  user: userMigrations,
+  product: productMigrations,
+  cart: cartMigrations,
+  order: orderMigrations,
+  payment: paymentMigrations,
+  delivery: deliveryMigrations,
+};
+const SERVICES = Object.keys(MIGRATIONS);
+const databaseUrl = (process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, '');
+const prefix = uniquePrefix();
+
+/** From spawn to exit for `MIGRATE_ONLY` (six processes loading at once on a shared machine). */
+const MIGRATE_DEADLINE_MS = 30_000;
+/** From spawn to `/health/ready`. */
+const READY_DEADLINE_MS = 30_000;
+/** The services' graceful-shutdown limit in this test; they must exit 0 before it. */
+const SHUTDOWN_TIMEOUT_MS = 8_000;
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface Run {
+  service: string;
+  /** Everything the process wrote so far (stdout and stderr). */
+  output(): string;
+  /** pino JSON lines written so far. */
+  logs(): Record<string, unknown>[];
+  exited: Promise<Exit>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts `node --import tsx subgraphs/<service>/src/main.ts` with JSON logs at `info`. */
+function runEntryPoint(service: string, env: Record<string, string>): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', join('subgraphs', service, 'src', 'main.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DATABASE_PREFIX: prefix,
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  running.add(child);
+  void exited.then(() => running.delete(child));
+  return {
+    service,
+    output: () => output,
+    logs: () =>
+      output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line) as Record<string, unknown>];
+          } catch {
+            return [];
+          }
+        }),
+    exited,
+    kill: (signal) => child.kill(signal),
+  };
+}
+
+const running = new Set<ReturnType<typeof spawn>>();
+
+/** `promise`, or a rejection naming `what` and showing the process output after `ms`. */
+async function within<T>(run: Run, promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${run.service}: ${what} took over ${ms} ms; output:\n${run.output()}`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls `/health/ready` of the URL the service logs when it listens (it binds port 0). */
+async function ready(run: Run): Promise<string> {
+  for (;;) {
+    const url = run.logs().find((line) => typeof line.url === 'string')?.url as string | undefined;
+    if (url) {
+      const health = url.replace(/\/graphql$/, '/health/ready');
+      const response = await fetch(health).catch(() => undefined);
+      if (response?.ok) return health;
+    }
+    const exit = await Promise.race([run.exited, new Promise((resolve) => setTimeout(resolve, 100))]);
+    if (exit)
+      throw new Error(`${run.service} exited during start-up: ${JSON.stringify(exit)}\n${run.output()}`);
+  }
+}
+
+async function withDatabase<T>(database: string, use: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: `${databaseUrl}/${database}` });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+afterAll(async () => {
+  for (const child of running) child.kill('SIGKILL');
+  await withDatabase('postgres', async (client) => {
+    for (const service of SERVICES)
+      await client.query(`drop database if exists "${prefix}_${service}" with (force)`);
+  });
+});
+
+describe('each subgraph entry point', () => {
+  describe('with MIGRATE_ONLY=true', () => {
+    let runs: Record<string, Promise<{ exit: Exit; output: string }>>;
+    beforeAll(() => {
+      // All six at once; each test then awaits its own.
+      runs = Object.fromEntries(
+        SERVICES.map((service) => {
+          const run = runEntryPoint(service, { MIGRATE_ONLY: 'true' });
+          return [
+            service,
+            within(run, run.exited, MIGRATE_DEADLINE_MS, 'MIGRATE_ONLY').then((exit) => ({
+              exit,
+              output: run.output(),
+            })),
+          ];
+        }),
+      );
+      // Rejections are reported by the test of that service.
+      for (const run of Object.values(runs)) run.catch(() => undefined);
+    });
+
+    it.each(SERVICES)('%s migrates, seeds and exits 0', async (service) => {
+      const { exit, output } = await runs[service];
+      expect({ exit, output }).toEqual({ exit: { code: 0, signal: null }, output: expect.any(String) });
+      const applied = await withDatabase(`${prefix}_${service}`, (client) =>
+        client.query<{ name: string }>('select name from mikro_orm_migrations order by name'),
+      );
+      expect(applied.rows.map((row) => row.name)).toEqual(
+        MIGRATIONS[service].map((migration) => migration.name).sort(),
+      );
+      expect(applied.rows.length).toBeGreaterThan(0);
+      if (service === 'product') {
+        const seeded = await withDatabase(`${prefix}_product`, (client) =>
+          client.query<{ count: string }>('select count(*) from products'),
+        );
+        expect(Number(seeded.rows[0].count)).toBeGreaterThanOrEqual(50);
+      }
+    });
+  });
+
+  describe('serving, then SIGTERM', () => {
+    const namespace = `${prefix}.`;
+    let runs: Record<string, Promise<{ exit: Exit; tookMs: number; logs: Record<string, unknown>[] }>>;
+    beforeAll(() => {
+      runs = Object.fromEntries(
+        SERVICES.map((service) => {
+          const run = runEntryPoint(service, {
+            [`${service.toUpperCase()}_PORT`]: '0',
+            KAFKA_NAMESPACE: namespace,
+          });
+          const stopped = (async () => {
+            await within(run, ready(run), READY_DEADLINE_MS, 'becoming ready');
+            const signalledAt = Date.now();
+            run.kill('SIGTERM');
+            // Past the limit the process exits 1 by itself; the extra second only catches a hang.
+            const exit = await within(run, run.exited, SHUTDOWN_TIMEOUT_MS + 1_000, 'shutting down');
+            return { exit, tookMs: Date.now() - signalledAt, logs: run.logs() };
+          })();
+          return [service, stopped];
+        }),
+      );
+      for (const run of Object.values(runs)) run.catch(() => undefined);
+    });
+
+    it.each(SERVICES)('%s stops gracefully within SHUTDOWN_TIMEOUT_MS', async (service) => {
+      const { exit, tookMs, logs } = await runs[service];
+      const messages = logs.map((line) => line.msg);
+      expect({ exit, timedOut: messages.includes('shutdown timed out') }).toEqual({
+        exit: { code: 0, signal: null },
+        timedOut: false,
+      });
+      expect(messages).toContain('stopped');
+      expect(tookMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+    });
+  });
+});

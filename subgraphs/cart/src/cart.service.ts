@@ -1,17 +1,13 @@
 import type DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { GraphQLError } from 'graphql';
 import {
-  forbidden,
+  DomainError,
   isId,
   newId,
   notFound,
   parseId,
-  requireOwnerOrAdmin,
-  requireViewer,
   type Money,
   type PlatformConfig,
-  type Viewer,
 } from '@marketplace/platform';
 import {
   cartTotal,
@@ -22,7 +18,6 @@ import {
   validateQuantity,
 } from './domain/cart-rules';
 import type { CartLoaders } from './context';
-import { mayAccess } from './domain/cart-access';
 import { Cart } from './entities/cart.entity';
 import { CartItem } from './entities/cart-item.entity';
 import type { CatalogProduct, ProductCatalog } from './product-catalog.client';
@@ -30,16 +25,15 @@ import type { CatalogProduct, ProductCatalog } from './product-catalog.client';
 /** What the service needs of a request. */
 export interface CartServiceContext {
   em: EntityManager;
-  viewer: Viewer | null;
-  /** Forwarded to the product subgraph. */
-  authorization: string | null;
   loaders: CartLoaders;
 }
 
 /**
- * Carts: one per user, changed only by their owner. Every change to a cart first takes the cart's
- * row lock (creating the cart if needed), so concurrent changes of one cart apply one after the
- * other: no increment is lost and the unique (cart, product) index is never hit by a race.
+ * Carts: one per user. Who may read or change which cart is decided by the resolvers; every
+ * method here acts for the already-authorized user id it is given. Every change to a cart first
+ * takes the cart's row lock (creating the cart if needed), so concurrent changes of one cart apply
+ * one after the other: no increment is lost and the unique (cart, product) index is never hit by
+ * a race.
  */
 export class CartService {
   constructor(
@@ -48,9 +42,8 @@ export class CartService {
     readonly catalog: ProductCatalog,
   ) {}
 
-  /** The cart of `userId` (created empty if missing), for that user or an administrator. */
+  /** The cart of `userId`, created empty if missing. */
   async cartOfUser(context: CartServiceContext, userId: string): Promise<Cart> {
-    requireOwnerOrAdmin(context.viewer, userId);
     const existing = await context.em.findOne(Cart, { userId });
     if (existing) return existing;
     // Created outside any transaction; a concurrent creator wins harmlessly.
@@ -61,13 +54,17 @@ export class CartService {
     return context.em.findOneOrFail(Cart, { userId });
   }
 
-  /** Adds units of a product to the caller's cart, on top of what is already there. */
-  async addToCart(context: CartServiceContext, productId: string, quantity: number): Promise<Cart> {
-    const viewer = requireViewer(context.viewer);
+  /** Adds units of a product to the cart of `userId`, on top of what is already there. */
+  async addToCart(
+    context: CartServiceContext,
+    userId: string,
+    productId: string,
+    quantity: number,
+  ): Promise<Cart> {
     const id = parseId(productId, 'productId');
     const added = validateQuantity(quantity);
-    const product = await this.productForChange(context, viewer.userId, id);
-    const cartId = await this.changeCart(context, viewer.userId, async (tx, cartId) => {
+    const product = await this.productForChange(context, userId, id);
+    const cartId = await this.changeCart(context, userId, async (tx, cartId) => {
       const item = await tx.findOne(CartItem, { cart: cartId, productId: id });
       const held = item?.quantity ?? 0;
       ensureAvailable(product, held + added, held);
@@ -81,14 +78,18 @@ export class CartService {
     return this.loadCart(context, cartId);
   }
 
-  /** Sets the quantity of a product that is in the caller's cart. */
-  async updateCartItem(context: CartServiceContext, productId: string, quantity: number): Promise<Cart> {
-    const viewer = requireViewer(context.viewer);
+  /** Sets the quantity of a product that is in the cart of `userId`. */
+  async updateCartItem(
+    context: CartServiceContext,
+    userId: string,
+    productId: string,
+    quantity: number,
+  ): Promise<Cart> {
     const id = parseId(productId, 'productId');
     const wanted = validateQuantity(quantity);
-    const product = await this.productForChange(context, viewer.userId, id);
+    const product = await this.productForChange(context, userId, id);
     ensureAvailable(product, wanted);
-    const cartId = await this.changeCart(context, viewer.userId, async (tx, cartId) => {
+    const cartId = await this.changeCart(context, userId, async (tx, cartId) => {
       const item = await tx.findOne(CartItem, { cart: cartId, productId: id });
       if (!item) throw this.notInCart(id);
       item.quantity = wanted;
@@ -96,28 +97,26 @@ export class CartService {
     return this.loadCart(context, cartId);
   }
 
-  /** Removes a product from the caller's cart; NOT_FOUND if it is not there. */
-  async removeFromCart(context: CartServiceContext, productId: string): Promise<Cart> {
-    const viewer = requireViewer(context.viewer);
+  /** Removes a product from the cart of `userId`; NOT_FOUND if it is not there. */
+  async removeFromCart(context: CartServiceContext, userId: string, productId: string): Promise<Cart> {
     const id = parseId(productId, 'productId');
-    const cartId = await this.changeCart(context, viewer.userId, async (tx, cartId) => {
+    const cartId = await this.changeCart(context, userId, async (tx, cartId) => {
       if ((await tx.nativeDelete(CartItem, { cart: cartId, productId: id })) === 0) throw this.notInCart(id);
     });
     return this.loadCart(context, cartId);
   }
 
-  /** Empties the caller's cart. */
-  async clearCart(context: CartServiceContext): Promise<Cart> {
-    const viewer = requireViewer(context.viewer);
-    const cartId = await this.changeCart(context, viewer.userId, async (tx, cartId) => {
+  /** Empties the cart of `userId`. */
+  async clearCart(context: CartServiceContext, userId: string): Promise<Cart> {
+    const cartId = await this.changeCart(context, userId, async (tx, cartId) => {
       await tx.nativeDelete(CartItem, { cart: cartId });
     });
     return this.loadCart(context, cartId);
   }
 
   /**
-   * Empties the cart of `userId` without checking who asks: for the service itself (e.g. when
-   * an order has been placed), never for a GraphQL caller. Returns how many lines were removed.
+   * Empties the cart of `userId` in a transaction of its own, for the service itself. Returns how
+   * many lines were removed.
    */
   async clearCartOfUser(context: { em: EntityManager }, userId: string): Promise<number> {
     return context.em.fork().transactional(async (tx) => {
@@ -176,13 +175,9 @@ export class CartService {
     return itemCount((await this.items(context, cart)).map((item) => item.quantity));
   }
 
-  /** A cart by id (for `_entities`): null if unknown; FORBIDDEN unless the caller owns it or is an admin. */
-  async cartById(context: CartServiceContext, cartId: string): Promise<Cart | null> {
-    // Anonymous callers learn nothing, not even whether the cart exists.
-    if (!context.viewer) throw forbidden();
-    const cart = await context.loaders.cartById.load(cartId);
-    if (cart && !mayAccess(context.viewer, cart.userId)) throw forbidden();
-    return cart;
+  /** A cart by id, null if unknown. */
+  cartById(context: CartServiceContext, cartId: string): Promise<Cart | null> {
+    return context.loaders.cartById.load(cartId);
   }
 
   private products(context: CartServiceContext): DataLoader<string, CatalogProduct | null> {
@@ -234,9 +229,10 @@ export class CartService {
     return cart;
   }
 
-  private notInCart(productId: string): GraphQLError {
-    return new GraphQLError(`Product ${productId} is not in your cart`, {
-      extensions: { code: 'NOT_FOUND', typeName: 'CartItem', id: productId },
+  private notInCart(productId: string): DomainError {
+    return new DomainError('NOT_FOUND', `Product ${productId} is not in your cart`, {
+      typeName: 'CartItem',
+      id: productId,
     });
   }
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { ServiceClient, serviceUrl, type Money } from '@marketplace/platform';
+import type { Money, ServiceClient } from '@marketplace/platform';
 
 /** What the cart needs to know about a product. */
 export interface CatalogProduct {
@@ -26,12 +26,8 @@ export const MAX_PRODUCTS_PER_CALL = 200;
  * subgraph applies the caller's own permissions.
  */
 export class ProductCatalog {
+  /** @param client the product subgraph (`PRODUCT_SERVICE_URL`, bounded by `SERVICE_TIMEOUT_MS`). */
   constructor(private readonly client: ServiceClient) {}
-
-  /** The product subgraph at `PRODUCT_SERVICE_URL` (default `http://127.0.0.1:4002/graphql`). */
-  static fromEnvironment(env: NodeJS.ProcessEnv = process.env): ProductCatalog {
-    return new ProductCatalog(new ServiceClient('product', serviceUrl('product', 4002, env)));
-  }
 
   /** Products by id in key order, `null` for ids the catalog does not know. One HTTP call. */
   async fetch(ids: readonly string[], authorization: string | null): Promise<(CatalogProduct | null)[]> {

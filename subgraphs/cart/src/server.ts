@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import gql from 'graphql-tag';
 import { cartMigrations } from '@marketplace/migrations';
-import { ProcessedEventSchema, type SubgraphDefinition } from '@marketplace/platform';
+import { ProcessedEventSchema, ServiceClient, type SubgraphDefinition } from '@marketplace/platform';
 import { CartService } from './cart.service';
 import { createLoaders, type CartServices } from './context';
 import { CartSchema } from './entities/cart.entity';
@@ -10,6 +10,7 @@ import { CartItemSchema } from './entities/cart-item.entity';
 import { cartWorkers } from './events';
 import { ProductCatalog } from './product-catalog.client';
 import { resolvers } from './resolvers';
+import { cartSettings, type CartSettings } from './settings';
 
 export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
 
@@ -18,13 +19,23 @@ export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.gr
  * of a placed order leave the cart on `OrderPlaced`. Prices and stock are read from the product
  * subgraph (`PRODUCT_SERVICE_URL`). Building it has no side effects.
  */
-export const cartSubgraph: SubgraphDefinition<ReturnType<typeof createLoaders>, CartServices> = {
+export const cartSubgraph: SubgraphDefinition<
+  ReturnType<typeof createLoaders>,
+  CartServices,
+  CartSettings
+> = {
   name: 'cart',
   typeDefs,
   resolvers,
   entities: [CartSchema, CartItemSchema, ProcessedEventSchema],
   migrations: cartMigrations,
   createLoaders,
-  createServices: ({ config }) => ({ carts: new CartService(config, ProductCatalog.fromEnvironment()) }),
+  settings: cartSettings,
+  createServices: ({ config, settings }) => ({
+    carts: new CartService(
+      config,
+      new ProductCatalog(new ServiceClient('product', settings.productServiceUrl, config.serviceTimeoutMs)),
+    ),
+  }),
   workers: cartWorkers,
 };

@@ -1,3 +1,4 @@
+import { DomainError } from '@marketplace/platform';
 import {
   cartTotal,
   ensureAvailable,
@@ -8,13 +9,19 @@ import {
   validateQuantity,
 } from './cart-rules';
 
-const errorOf = (action: () => unknown): { message: string; extensions: unknown } => {
+/** The DomainError `action` throws. */
+const errorOf = (action: () => unknown): DomainError => {
   try {
     action();
   } catch (error) {
-    return error as { message: string; extensions: unknown };
+    if (!(error instanceof DomainError)) throw error;
+    return error;
   }
   throw new Error('expected an error');
+};
+const refusalOf = (action: () => unknown) => {
+  const { code, details } = errorOf(action);
+  return { code, details };
 };
 
 describe('validateQuantity', () => {
@@ -23,9 +30,9 @@ describe('validateQuantity', () => {
   });
 
   it.each([0, -1, 1.5, Number.NaN])('refuses %p as BAD_USER_INPUT on quantity', (quantity) => {
-    expect(errorOf(() => validateQuantity(quantity)).extensions).toEqual({
+    expect(refusalOf(() => validateQuantity(quantity))).toEqual({
       code: 'BAD_USER_INPUT',
-      field: 'quantity',
+      details: { field: 'quantity' },
     });
   });
 });
@@ -57,9 +64,9 @@ describe('ensureAvailable', () => {
 describe('ensureRoomForLine', () => {
   it(`allows up to ${MAX_CART_LINES} lines`, () => {
     expect(() => ensureRoomForLine(MAX_CART_LINES - 1)).not.toThrow();
-    expect(errorOf(() => ensureRoomForLine(MAX_CART_LINES)).extensions).toEqual({
+    expect(refusalOf(() => ensureRoomForLine(MAX_CART_LINES))).toEqual({
       code: 'BAD_USER_INPUT',
-      field: 'productId',
+      details: { field: 'productId' },
     });
   });
 });

@@ -1,0 +1,11 @@
+import { serviceUrlSetting, type SettingsSpec } from '@marketplace/platform';
+
+/** The cart service's own settings, read once at start-up (`definition.settings`). */
+export interface CartSettings {
+  /** The product subgraph the cart reads prices and stock from. */
+  productServiceUrl: string;
+}
+
+export const cartSettings: SettingsSpec<CartSettings> = {
+  productServiceUrl: serviceUrlSetting('product'),
+};

@@ -1,14 +1,13 @@
-import { requireViewer, type Logger, type Viewer } from '@marketplace/platform';
+import type { Logger } from '@marketplace/platform';
 import type { CartClient } from './clients/cart.client';
 import type { ProductCatalogClient } from './clients/product-catalog.client';
 import { snapshotCart } from './domain/checkout-snapshot';
-import { validateIdempotencyKey, validateShippingAddress } from './domain/order-lines';
+import { validateIdempotencyKey, validateOrderLines, validateShippingAddress } from './domain/order-lines';
 import type { Order } from './entities/order.entity';
 import type { OrderService, OrderServiceContext } from './order.service';
 
-/** What checkout needs of a request: the caller, their token (forwarded to cart and product) and a log. */
+/** What checkout needs of a request: the caller's token (forwarded to cart and product) and a log. */
 export interface CheckoutContext extends OrderServiceContext {
-  viewer: Viewer | null;
   authorization: string | null;
   log: Logger;
 }
@@ -33,28 +32,28 @@ export class CheckoutService {
   ) {}
 
   /**
-   * Signed-in callers only. A key the caller already used returns that order before the cart is
-   * read, so a resubmission after the cart was cleared still answers the order. Otherwise the
-   * cart (cart subgraph) is priced with current names and prices (product subgraph) and the
-   * order is written with its `OrderPlaced` event in one transaction. Concurrent submissions of
-   * one key create one order: the unique `(user, key)` index decides and everyone gets the winner.
+   * Checks the input and looks the key up once, for `userId` (the signed-in caller, authorized by
+   * the resolver). A key the caller already used returns that order before the cart is read, so
+   * a resubmission after the cart was cleared still answers the order. Otherwise the cart (cart
+   * subgraph) is priced with current names and prices (product subgraph) and the order is
+   * written with its `OrderPlaced` event in one transaction. Concurrent submissions of one key
+   * create one order: the unique `(user, key)` index decides and everyone gets the winner.
    */
-  async checkout(context: CheckoutContext, input: CheckoutInput): Promise<Order> {
-    const viewer = requireViewer(context.viewer);
+  async checkout(context: CheckoutContext, userId: string, input: CheckoutInput): Promise<Order> {
     const idempotencyKey = validateIdempotencyKey(input.idempotencyKey);
     const shippingAddress = validateShippingAddress(input.shippingAddress);
 
-    const previous = await this.orders.findByIdempotencyKey(context, viewer.userId, idempotencyKey);
+    const previous = await this.orders.findByIdempotencyKey(context, userId, idempotencyKey);
     if (previous) return previous;
 
-    const cartLines = await this.cart.cartLines(viewer.userId, context.authorization);
+    const cartLines = await this.cart.cartLines(userId, context.authorization);
     const products = await this.catalog.products(
       cartLines.map((line) => line.productId),
       context.authorization,
     );
-    const lines = snapshotCart(cartLines, products, this.orders.currency);
+    const lines = validateOrderLines(snapshotCart(cartLines, products, this.orders.currency));
     const { order, created } = await this.orders.createOrder(context, {
-      userId: viewer.userId,
+      userId,
       idempotencyKey,
       shippingAddress,
       lines,

@@ -1,9 +1,8 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createEvent, enqueueEvent, type EventCatalogue, type EventType } from '@marketplace/platform';
-import type { CancellationReason, OrderStatus } from './domain/order-state';
+import { orderStateMachine, type CancellationReason, type OrderStatus } from './domain/order-state';
 import { Order } from './entities/order.entity';
-import type { OrderStatusChange } from './entities/order-status-change.entity';
 
 /** The order events, and the only ones this service emits. */
 type OrderEventType = Extract<
@@ -52,10 +51,10 @@ export class OrderLifecycle {
   }
 
   /**
-   * Moves a locked order to `to` with its events: `OrderPaid` (→ PAID), `OrderShipped`
-   * (→ SHIPPED), `OrderCancelled` (→ CANCELLED), then `OrderStatusChanged`. Throws the state
-   * machine's `IllegalTransitionError` / `CancellationReasonError` and changes nothing when
-   * the move is not allowed.
+   * Moves a locked order to `to` through the state machine (which appends the history row and
+   * bumps the version) and adds its events: `OrderPaid` (→ PAID), `OrderShipped` (→ SHIPPED),
+   * `OrderCancelled` (→ CANCELLED), then `OrderStatusChanged`. Throws the platform's
+   * `IllegalTransitionError` and changes nothing when the move is not allowed.
    */
   transition(
     em: EntityManager,
@@ -63,10 +62,11 @@ export class OrderLifecycle {
     to: OrderStatus,
     reason: CancellationReason | null = null,
     now = new Date(),
-  ): OrderStatusChange {
+  ): void {
     const previousStatus = order.status;
-    const change = order.transitionTo(to, reason, now);
-    em.persist(change);
+    orderStateMachine.transition(order, to, { reason, now });
+    // The new history row joins the unit of work through the order's collection.
+    em.persist(order);
     const userId = order.userId;
     if (to === 'PAID') {
       const total = { amount: order.totalAmount, currency: order.currency };
@@ -77,7 +77,6 @@ export class OrderLifecycle {
       this.emit(em, order, now, 'OrderCancelled', { userId, reason, previousStatus });
     }
     this.emit(em, order, now, 'OrderStatusChanged', { userId, status: to, previousStatus, reason });
-    return change;
   }
 
   private emit<TType extends OrderEventType>(

@@ -1,22 +1,11 @@
 import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  isId,
-  notFound,
-  pageSize,
-  parseId,
-  requireOwnerOrAdmin,
-  requireViewer,
-  toConnection,
-  type Connection,
-  type Viewer,
-} from '@marketplace/platform';
+import { notFound, pageSize, parseId, toConnection, type Connection } from '@marketplace/platform';
 import { decodeHistoryCursor, historyCursorKey, historyWindow } from './domain/order-history';
-import { illegalTransition } from './domain/order-errors';
-import { validateNewOrder, type NewOrderFields } from './domain/order-lines';
-import { isCancellable, type CancellationReason, type OrderStatus } from './domain/order-state';
+import type { ValidNewOrder } from './domain/order-lines';
+import type { CancellationReason, OrderStatus } from './domain/order-state';
 import { Order } from './entities/order.entity';
-import type { OrderLoaders, UserReference } from './context';
+import type { OrderLoaders } from './context';
 import type { OrderLifecycle } from './order-lifecycle';
 
 /** What the write use cases need of a request or message: its own EntityManager fork. */
@@ -24,9 +13,8 @@ export interface OrderServiceContext {
   em: EntityManager;
 }
 
-/** What the read use cases need of a request: the caller and the per-request order loader. */
+/** What the list use case needs of a request: the per-request order loader (primed with the page). */
 export interface OrderReadContext extends OrderServiceContext {
-  viewer: Viewer | null;
   loaders: Pick<OrderLoaders, 'orderById'>;
 }
 
@@ -42,15 +30,12 @@ export interface OrderHistoryArgs {
   after?: string | null;
 }
 
-export interface CreateOrderInput extends NewOrderFields {
+/** A new order whose fields were validated (`validateNewOrder`, or checkout's own checks). */
+export interface CreateOrderInput extends ValidNewOrder {
+  /** The buyer, already authorized by the caller. */
   userId: string;
   /** Placement time. Default: now (tests pass fixed times). */
   now?: Date;
-}
-
-/** What `cancelOrder` needs of a request: the caller. */
-export interface OrderWriteContext extends OrderServiceContext {
-  viewer: Viewer | null;
 }
 
 export interface CreateOrderResult {
@@ -60,9 +45,10 @@ export interface CreateOrderResult {
 }
 
 /**
- * Order use cases: the reads, cancellation, and the order-writing seams checkout and the saga
- * build on ({@link OrderService.createOrder}, {@link OrderService.changeStatus}). Every write
- * goes through the {@link OrderLifecycle}, so it records history and emits its events.
+ * Order use cases: the order history, and the order-writing seams checkout, cancellation and the
+ * saga build on ({@link OrderService.createOrder}, {@link OrderService.changeStatus}). Every
+ * write goes through the {@link OrderLifecycle}, so it records history and emits its events.
+ * Callers authorize first (the resolvers); the service takes an already-authorized user id.
  */
 export class OrderService {
   /**
@@ -75,27 +61,6 @@ export class OrderService {
   ) {}
 
   /**
-   * `order(id)`: signed-in callers only; a malformed id is `BAD_USER_INPUT`, an unknown one
-   * `null`, someone else's order `FORBIDDEN` (administrators see every order).
-   */
-  async findOrder(context: OrderReadContext, id: string): Promise<Order | null> {
-    requireViewer(context.viewer);
-    return this.loadVisible(context, parseId(id));
-  }
-
-  /** `_entities` for `Order`: like {@link findOrder}, but a malformed key simply resolves to null. */
-  async resolveOrderReference(context: OrderReadContext, id: string): Promise<Order | null> {
-    requireViewer(context.viewer);
-    return isId(id) ? this.loadVisible(context, id.toLowerCase()) : null;
-  }
-
-  /** `_entities` for `User`: only the user themself and administrators may reach their orders. */
-  resolveUserReference(context: Pick<OrderReadContext, 'viewer'>, id: string): UserReference | null {
-    requireOwnerOrAdmin(context.viewer, id);
-    return isId(id) ? { id: id.toLowerCase() } : null;
-  }
-
-  /**
    * `User.orders`: the user's orders created in `[from, to)`, newest first, paged by a keyset
    * cursor on `(createdAt desc, id asc)` (the order of the history index), so a page costs the
    * same however deep it is and concurrent inserts never shift it. `totalCount` counts the
@@ -106,7 +71,6 @@ export class OrderService {
     userId: string,
     args: OrderHistoryArgs,
   ): Promise<Connection<Order>> {
-    requireOwnerOrAdmin(context.viewer, userId);
     const ownerId = parseId(userId);
     const window = historyWindow(args.from, args.to);
     const limit = pageSize(args.first);
@@ -140,23 +104,19 @@ export class OrderService {
 
   /**
    * Writes a new `PENDING` order with its items, first history row and the `OrderPlaced` +
-   * `OrderStatusChanged` outbox rows, in one transaction. With an idempotency key, a repeated
-   * call for the same user returns the order the first call created (`created: false`) — also
-   * when the calls race, because the `(user_id, idempotency_key)` unique constraint decides and
-   * the losers' transactions (outbox rows included) roll back.
+   * `OrderStatusChanged` outbox rows, in one transaction. The caller validated the fields and
+   * looked up the key already (checkout does both before reading the cart); the
+   * `(user_id, idempotency_key)` unique index decides when submissions race or repeat: the
+   * loser's transaction, outbox rows included, rolls back and it gets the winner
+   * (`created: false`).
    */
   async createOrder(context: OrderServiceContext, input: CreateOrderInput): Promise<CreateOrderResult> {
-    const userId = parseId(input.userId, 'userId');
-    const valid = validateNewOrder(input);
-    const existing = await this.findByIdempotencyKey(context, userId, valid.idempotencyKey);
-    if (existing) return { order: existing, created: false };
-
-    const order = new Order(userId, valid, this.currency, input.now);
+    const order = new Order(input.userId, input, this.currency, input.now);
     try {
       await context.em.fork().transactional(async (em) => this.lifecycle.place(em, order));
     } catch (error) {
       if (!(error instanceof UniqueConstraintViolationException)) throw error;
-      const winner = await this.findByIdempotencyKey(context, userId, valid.idempotencyKey);
+      const winner = await this.findByIdempotencyKey(context, input.userId, input.idempotencyKey);
       if (!winner) throw error;
       return { order: winner, created: false };
     }
@@ -166,8 +126,9 @@ export class OrderService {
   /**
    * Applies one status change, with its history row and events, under a row lock
    * (`select … for update`), so concurrent changes of one order run one after the other and each
-   * sees the status the previous one left. Throws `IllegalTransitionError` /
-   * `CancellationReasonError` for what the state machine forbids, `NOT_FOUND` for an unknown order.
+   * sees the status the previous one left. Throws the platform's `IllegalTransitionError` for
+   * what the state machine forbids (`BAD_USER_INPUT`, reason `ILLEGAL_TRANSITION`: also what a
+   * client gets for cancelling a shipped order) and `NOT_FOUND` for an unknown order.
    */
   async changeStatus(
     context: OrderServiceContext,
@@ -184,26 +145,6 @@ export class OrderService {
     });
   }
 
-  /**
-   * `cancelOrder(id)`: the owner (reason CUSTOMER_REQUEST) or an administrator (reason ADMIN when
-   * the order is someone else's) cancels an order that has not been dispatched. Once SHIPPED,
-   * DELIVERED or CANCELLED it is refused with `BAD_USER_INPUT` (`reason: ILLEGAL_TRANSITION`)
-   * and nothing changes. Stock, payment and delivery compensate on `OrderCancelled`.
-   */
-  async cancelOrder(context: OrderWriteContext, id: string, now = new Date()): Promise<Order> {
-    const viewer = requireViewer(context.viewer);
-    const orderId = parseId(id);
-    return context.em.fork().transactional(async (em) => {
-      const order = await this.lifecycle.lock(em, orderId);
-      if (!order) throw notFound('Order', orderId);
-      requireOwnerOrAdmin(viewer, order.userId);
-      if (!isCancellable(order.status)) throw illegalTransition(order.status, 'CANCELLED');
-      const reason: CancellationReason = viewer.userId === order.userId ? 'CUSTOMER_REQUEST' : 'ADMIN';
-      this.lifecycle.transition(em, order, 'CANCELLED', reason, now);
-      return order;
-    });
-  }
-
   /** The user's order placed with `idempotencyKey`, if any (checkout's resubmission check). */
   findByIdempotencyKey(
     context: OrderServiceContext,
@@ -212,12 +153,5 @@ export class OrderService {
   ): Promise<Order | null> {
     if (idempotencyKey === null) return Promise.resolve(null);
     return context.em.fork().findOne(Order, { userId, idempotencyKey });
-  }
-
-  private async loadVisible(context: OrderReadContext, id: string): Promise<Order | null> {
-    const order = await context.loaders.orderById.load(id);
-    if (!order) return null;
-    requireOwnerOrAdmin(context.viewer, order.userId);
-    return order;
   }
 }

@@ -20,69 +20,63 @@ import { OrderStatusChangeSchema } from './entities/order-status-change.entity';
 import { orderSagaHandlers } from './events/order-saga.handlers';
 import { OrderExpiryWorker } from './order-expiry.worker';
 import { OrderLifecycle } from './order-lifecycle';
-import { loadOrderOptions, type OrderOptions } from './order-options';
 import { OrderService } from './order.service';
 import { resolvers } from './resolvers';
+import { orderSettings, type OrderSettings } from './settings';
 
 export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
 
 /**
  * The order subgraph: orders, their items and status history, checkout, cancellation, the order
  * side of the saga (consuming stock, payment and delivery events; publishing order events through
- * the outbox) and the unpaid-order expiry. Building it has no side effects; options are read
- * from the environment when the service starts, and `overrides` replace them (tests).
+ * the outbox) and the unpaid-order expiry. Building it has no side effects; its settings
+ * ({@link orderSettings}) are read from the environment when the service starts (tests pass
+ * overrides to `startTestSubgraph`).
  */
-export function createOrderSubgraph(
-  overrides: Partial<OrderOptions> = {},
-): SubgraphDefinition<OrderLoaders, OrderServices> {
-  return {
-    name: 'order',
-    typeDefs,
-    resolvers,
-    entities: [
-      OrderSchema,
-      OrderItemSchema,
-      OrderStatusChangeSchema,
-      OutboxMessageSchema,
-      ProcessedEventSchema,
-    ],
-    migrations: orderMigrations,
-    createLoaders,
-    createServices: ({ config, orm, log }) => {
-      const options = { ...loadOrderOptions(), ...overrides };
-      const lifecycle = new OrderLifecycle(namespaced(config, TOPICS.order));
-      const orders = new OrderService(config.currency, lifecycle);
-      const checkout = new CheckoutService(
-        orders,
-        new CartClient(options.cartServiceUrl),
-        new ProductCatalogClient(options.productServiceUrl),
-      );
-      const expiry = new OrderExpiryWorker(
-        orm,
-        lifecycle,
-        {
-          paymentTimeoutMinutes: options.paymentTimeoutMinutes,
-          sweepIntervalMs: options.expirySweepMs,
-          batchSize: options.expiryBatchSize,
-        },
-        log.child({ worker: 'order-expiry' }),
-      );
-      return { orders, checkout, expiry };
-    },
-    workers: (runtime, services) => {
-      const lifecycle = new OrderLifecycle(namespaced(runtime.config, TOPICS.order));
-      const events = createEventWorkers(runtime, {
-        publishes: [TOPICS.order],
-        consumes: {
-          topics: [TOPICS.product, TOPICS.payment, TOPICS.delivery],
-          handlers: orderSagaHandlers(lifecycle),
-        },
-      });
-      services.events = events;
-      return [...events.workers, services.expiry];
-    },
-  };
-}
-
-/** The order subgraph with options from the environment. */
-export const orderSubgraph = createOrderSubgraph();
+export const orderSubgraph: SubgraphDefinition<OrderLoaders, OrderServices, OrderSettings> = {
+  name: 'order',
+  typeDefs,
+  resolvers,
+  entities: [
+    OrderSchema,
+    OrderItemSchema,
+    OrderStatusChangeSchema,
+    OutboxMessageSchema,
+    ProcessedEventSchema,
+  ],
+  migrations: orderMigrations,
+  createLoaders,
+  settings: orderSettings,
+  createServices: ({ config, settings, orm, log }) => {
+    const lifecycle = new OrderLifecycle(namespaced(config, TOPICS.order));
+    const orders = new OrderService(config.currency, lifecycle);
+    const checkout = new CheckoutService(
+      orders,
+      new CartClient(settings.cartServiceUrl, config.serviceTimeoutMs),
+      new ProductCatalogClient(settings.productServiceUrl, config.serviceTimeoutMs),
+    );
+    const expiry = new OrderExpiryWorker(
+      orm,
+      lifecycle,
+      {
+        paymentTimeoutMinutes: settings.paymentTimeoutMinutes,
+        sweepIntervalMs: settings.expirySweepMs,
+        batchSize: settings.expiryBatchSize,
+      },
+      log.child({ worker: 'order-expiry' }),
+    );
+    return { orders, checkout, expiry };
+  },
+  workers: (runtime, services) => {
+    const lifecycle = new OrderLifecycle(namespaced(runtime.config, TOPICS.order));
+    const events = createEventWorkers(runtime, {
+      publishes: [TOPICS.order],
+      consumes: {
+        topics: [TOPICS.product, TOPICS.payment, TOPICS.delivery],
+        handlers: orderSagaHandlers(lifecycle),
+      },
+    });
+    services.events = events;
+    return [...events.workers, services.expiry];
+  },
+};

@@ -7,7 +7,8 @@ import {
   type TestSubgraph,
 } from '@marketplace/platform/testing';
 import type { OrderServices } from '../src/context';
-import { createOrderSubgraph } from '../src/server';
+import { validateNewOrder } from '../src/domain/order-lines';
+import { orderSubgraph } from '../src/server';
 
 const ROSES = '0b7a2f53-52a4-4b8e-9e36-4a1f7a0c9d11';
 const MINUTE = 60_000;
@@ -21,12 +22,12 @@ let replicaB: TestSubgraph<OrderServices>;
 const extra: TestSubgraph<OrderServices>[] = [];
 
 beforeAll(async () => {
-  const definition = createOrderSubgraph({ expirySweepMs: 0, expiryBatchSize: 3 });
+  const settings = { expirySweepMs: 0, expiryBatchSize: 3 };
   // The sweep's safety is the database's business; separate Kafka namespaces only spare the
   // consumer-group rebalance a shared group would cost at start and stop.
   [replicaA, replicaB] = await Promise.all([
-    startTestSubgraph(definition, prefix),
-    startTestSubgraph(definition, prefix, { kafkaNamespace: `${prefix}.replica-b.` }),
+    startTestSubgraph(orderSubgraph, prefix, {}, settings),
+    startTestSubgraph(orderSubgraph, prefix, { kafkaNamespace: `${prefix}.replica-b.` }, settings),
   ]);
 });
 afterAll(async () => {
@@ -43,8 +44,10 @@ async function placeAt(placedAt: Date) {
     { em: replicaA.orm.em.fork() },
     {
       userId: randomUUID(),
-      shippingAddress: 'Moscow, Tverskaya 1',
-      lines: [{ productId: ROSES, productName: 'Red roses', quantity: 1, unitPriceAmount: 15_000 }],
+      ...validateNewOrder({
+        shippingAddress: 'Moscow, Tverskaya 1',
+        lines: [{ productId: ROSES, productName: 'Red roses', quantity: 1, unitPriceAmount: 15_000 }],
+      }),
       now: placedAt,
     },
   );
@@ -171,9 +174,12 @@ describe('unpaid order expiry', () => {
 
   it('runs the sweep in the background on the configured interval', async () => {
     // Same database; its own Kafka namespace, so it does not make the replicas' consumer group rebalance.
-    const background = await startTestSubgraph(createOrderSubgraph({ expirySweepMs: 50 }), prefix, {
-      kafkaNamespace: `${prefix}.background.`,
-    });
+    const background = await startTestSubgraph(
+      orderSubgraph,
+      prefix,
+      { kafkaNamespace: `${prefix}.background.` },
+      { expirySweepMs: 50 },
+    );
     extra.push(background);
     const id = await placeAt(ago(new Date(), 10.5));
 

@@ -7,6 +7,7 @@ import {
   createTokenSigner,
   ensureTopics,
   namespaced,
+  topicSettingsOf,
   TOPICS,
   type EventCatalogue,
   type EventType,
@@ -21,8 +22,9 @@ import {
   type TestSubgraph,
 } from '@marketplace/platform/testing';
 import type { OrderServices } from '../src/context';
+import { validateNewOrder } from '../src/domain/order-lines';
 import type { OrderStatus } from '../src/domain/order-state';
-import { createOrderSubgraph } from '../src/server';
+import { orderSubgraph } from '../src/server';
 
 const CANCEL_ORDER = /* GraphQL */ `
   mutation CancelOrder($id: ID!) {
@@ -45,7 +47,7 @@ let service: TestSubgraph<OrderServices>;
 let tokenFor: (userId: string, role?: Role) => string;
 
 beforeAll(async () => {
-  service = await startTestSubgraph(createOrderSubgraph({ expirySweepMs: 0 }));
+  service = await startTestSubgraph(orderSubgraph, undefined, {}, { expirySweepMs: 0 });
   const signer = createTokenSigner(service.config.jwtSecret, '1h');
   tokenFor = (userId, role = 'CUSTOMER') => signer.sign({ id: userId, role });
 });
@@ -56,8 +58,10 @@ async function place(userId = randomUUID()) {
     { em: service.orm.em.fork() },
     {
       userId,
-      shippingAddress: 'Moscow, Tverskaya 1',
-      lines: [{ productId: ROSES, productName: 'Red roses', quantity: 2, unitPriceAmount: 15_000 }],
+      ...validateNewOrder({
+        shippingAddress: 'Moscow, Tverskaya 1',
+        lines: [{ productId: ROSES, productName: 'Red roses', quantity: 2, unitPriceAmount: 15_000 }],
+      }),
     },
   );
   return order;
@@ -294,9 +298,11 @@ describe('order saga', () => {
     it('leaves a CANCELLED order cancelled when its payment succeeds late (payment refunds it)', async () => {
       const userId = randomUUID();
       const order = await orderIn('AWAITING_PAYMENT', userId);
-      await service.services.orders.cancelOrder(
-        { em: service.orm.em.fork(), viewer: { userId, role: 'CUSTOMER', expiresAt: 0 } },
+      await service.services.orders.changeStatus(
+        { em: service.orm.em.fork() },
         order.id,
+        'CANCELLED',
+        'CUSTOMER_REQUEST',
       );
       const before = await stateOf(order.id);
 
@@ -391,7 +397,7 @@ describe('order saga', () => {
       const order = await place();
       const published: KafkaMessage[] = [];
       collector = kafka.consumer({ groupId: `${service.config.kafkaNamespace}collector-${randomUUID()}` });
-      await ensureTopics(kafka, [namespaced(service.config, TOPICS.order)]);
+      await ensureTopics(kafka, [namespaced(service.config, TOPICS.order)], topicSettingsOf(service.config));
       await collector.connect();
       await collector.subscribe({ topic: namespaced(service.config, TOPICS.order), fromBeginning: true });
       await collector.run({ eachMessage: async ({ message }) => void published.push(message) });
@@ -530,6 +536,96 @@ describe('order saga', () => {
       expect(malformed.errors?.[0].extensions?.field).toBe('id');
       expect(errorCodes(anonymous)).toEqual(['UNAUTHENTICATED']);
       expect(await stateOf(order.id)).toEqual(before);
+    });
+  });
+});
+
+/**
+ * Makes the database refuse inserts into `table` for rows matching `condition` (SQL over `new`),
+ * as a constraint or a lost connection would in the middle of a transaction. Returns the undo.
+ */
+async function refuseInserts(table: string, condition: string): Promise<() => Promise<void>> {
+  const name = `refuse_${randomUUID().replace(/-/g, '')}`;
+  const connection = service.orm.em.getConnection();
+  await connection.execute(
+    `create function ${name}() returns trigger language plpgsql as $$
+       begin raise exception 'test refuses this % row', tg_table_name; end $$`,
+  );
+  await connection.execute(
+    `create trigger ${name} before insert on ${table} for each row when (${condition}) execute function ${name}()`,
+  );
+  return async () => {
+    await connection.execute(`drop trigger ${name} on ${table}`);
+    await connection.execute(`drop function ${name}()`);
+  };
+}
+
+describe('outbox atomicity: an event commits with its change or not at all', () => {
+  const cancel = (id: string, token: string) =>
+    graphql<{ cancelOrder: { status: string } }>(service.url, CANCEL_ORDER, { id }, token);
+
+  it('places no order when its OrderPlaced row cannot be written, and one order with one OrderPlaced otherwise', async () => {
+    const userId = randomUUID();
+    const restore = await refuseInserts('outbox', `new.payload->'payload'->>'userId' = '${userId}'`);
+    try {
+      await expect(place(userId)).rejects.toThrow(/test refuses this outbox row/);
+    } finally {
+      await restore();
+    }
+    const ordersOf = () =>
+      service.orm.em
+        .getConnection()
+        .execute<{ id: string }[]>('select id from orders where user_id = ?', [userId]);
+    expect(await ordersOf()).toEqual([]);
+
+    const order = await place(userId);
+
+    expect((await ordersOf()).map((row) => row.id)).toEqual([order.id]);
+    expect((await stateOf(order.id)).events).toEqual(['OrderPlaced', 'OrderStatusChanged']);
+  });
+
+  it('leaves the order as it was when OrderCancelled cannot be written', async () => {
+    const userId = randomUUID();
+    const order = await orderIn('AWAITING_PAYMENT', userId);
+    const before = await stateOf(order.id);
+    const restore = await refuseInserts(
+      'outbox',
+      `new.message_key = '${order.id}' and new.type = 'OrderCancelled'`,
+    );
+    let refused;
+    try {
+      refused = await cancel(order.id, tokenFor(userId));
+    } finally {
+      await restore();
+    }
+
+    expect(errorCodes(refused)).toEqual(['INTERNAL_SERVER_ERROR']);
+    expect(await stateOf(order.id)).toEqual(before);
+
+    const cancelled = await cancel(order.id, tokenFor(userId));
+    expect(cancelled.errors).toBeUndefined();
+    const after = await stateOf(order.id);
+    expect(after).toMatchObject({ status: 'CANCELLED', version: before.version + 1 });
+    expect(after.history).toEqual([...before.history, 'CANCELLED']);
+    expect(after.events).toEqual([...before.events, 'OrderCancelled', 'OrderStatusChanged']);
+  });
+
+  it('writes no event when the status change itself fails, and the consumer may retry', async () => {
+    const order = await place();
+    const before = await stateOf(order.id);
+    const event = EVENTS.stockReserved(order.id);
+    const restore = await refuseInserts('order_status_changes', `new.order_id = '${order.id}'`);
+    try {
+      await expect(apply(event)).rejects.toThrow(/test refuses this order_status_changes row/);
+    } finally {
+      await restore();
+    }
+    expect(await stateOf(order.id)).toEqual(before);
+
+    await expect(apply(event)).resolves.toBe(true);
+    expect(await stateOf(order.id)).toMatchObject({
+      status: 'AWAITING_PAYMENT',
+      events: ['OrderPlaced', 'OrderStatusChanged', 'OrderStatusChanged'],
     });
   });
 });

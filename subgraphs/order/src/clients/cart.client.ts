@@ -29,9 +29,12 @@ interface UserCartData {
 export class CartClient {
   private readonly client: ServiceClient;
 
-  /** @param url the cart subgraph's GraphQL endpoint (`CART_SERVICE_URL`). */
-  constructor(url: string) {
-    this.client = new ServiceClient('cart', url);
+  /**
+   * @param url the cart subgraph's GraphQL endpoint (`CART_SERVICE_URL`).
+   * @param timeoutMs `SERVICE_TIMEOUT_MS` of the platform configuration.
+   */
+  constructor(url: string, timeoutMs: number) {
+    this.client = new ServiceClient('cart', url, timeoutMs);
   }
 
   async cartLines(userId: string, authorization: string | null): Promise<CartLine[]> {

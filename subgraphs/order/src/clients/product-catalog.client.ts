@@ -5,9 +5,12 @@ import type { CatalogProduct } from '../domain/checkout-snapshot';
 export class ProductCatalogClient {
   private readonly client: ServiceClient;
 
-  /** @param url the product subgraph's GraphQL endpoint (`PRODUCT_SERVICE_URL`). */
-  constructor(url: string) {
-    this.client = new ServiceClient('product', url);
+  /**
+   * @param url the product subgraph's GraphQL endpoint (`PRODUCT_SERVICE_URL`).
+   * @param timeoutMs `SERVICE_TIMEOUT_MS` of the platform configuration.
+   */
+  constructor(url: string, timeoutMs: number) {
+    this.client = new ServiceClient('product', url, timeoutMs);
   }
 
   /** The products by lower-case id; ids the catalog does not know are absent. */

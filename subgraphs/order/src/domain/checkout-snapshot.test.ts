@@ -1,3 +1,4 @@
+import { DomainError } from '@marketplace/platform';
 import { snapshotCart, type CatalogProduct } from './checkout-snapshot';
 
 const ROSES = '0b7a2f53-52a4-4b8e-9e36-4a1f7a0c9d11';
@@ -28,7 +29,8 @@ describe('snapshotCart', () => {
     expect(() => snapshotCart([], catalog(roses), 'RUB')).toThrow(
       expect.objectContaining({
         message: 'Your cart is empty',
-        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', reason: 'CART_EMPTY' }),
+        code: 'BAD_USER_INPUT',
+        details: expect.objectContaining({ reason: 'CART_EMPTY' }),
       }),
     );
   });
@@ -46,8 +48,8 @@ describe('snapshotCart', () => {
     ).toThrow(
       expect.objectContaining({
         message: expect.stringContaining(TULIPS),
-        extensions: expect.objectContaining({
-          code: 'BAD_USER_INPUT',
+        code: 'BAD_USER_INPUT',
+        details: expect.objectContaining({
           reason: 'PRODUCT_UNAVAILABLE',
           productId: TULIPS,
         }),
@@ -64,6 +66,6 @@ describe('snapshotCart', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(Error);
-    expect(thrown).not.toHaveProperty('extensions');
+    expect(thrown).not.toBeInstanceOf(DomainError);
   });
 });

@@ -1,37 +1,23 @@
-import { GraphQLError } from 'graphql';
-import { illegalTransition, toClientError } from './order-errors';
-import { CancellationReasonError, IllegalTransitionError } from './order-state';
+import { DomainError } from '@marketplace/platform';
+import { cartEmpty, productUnavailable } from './order-errors';
 
-describe('order client errors', () => {
-  it('says which status stops a cancellation', () => {
-    const error = illegalTransition('SHIPPED', 'CANCELLED');
-    expect(error.message).toBe('The order cannot be cancelled: it is already SHIPPED');
-    expect(error.extensions).toEqual({
+describe('checkout refusals', () => {
+  it('are domain errors with the reason clients branch on', () => {
+    const empty = cartEmpty();
+    expect(empty).toBeInstanceOf(DomainError);
+    expect(empty).toMatchObject({
       code: 'BAD_USER_INPUT',
-      reason: 'ILLEGAL_TRANSITION',
-      status: 'SHIPPED',
-      requestedStatus: 'CANCELLED',
+      message: 'Your cart is empty',
+      details: { field: 'cart', reason: 'CART_EMPTY' },
     });
   });
 
-  it('turns the state machine errors into BAD_USER_INPUT / ILLEGAL_TRANSITION', () => {
-    for (const error of [
-      new IllegalTransitionError('AWAITING_PAYMENT', 'SHIPPED'),
-      new CancellationReasonError('CANCELLED', null),
-    ]) {
-      const mapped = toClientError(error);
-      expect(mapped).toBeInstanceOf(GraphQLError);
-      expect(mapped).toMatchObject({
-        extensions: { code: 'BAD_USER_INPUT', reason: 'ILLEGAL_TRANSITION' },
-      });
-    }
-    expect(toClientError(new IllegalTransitionError('AWAITING_PAYMENT', 'SHIPPED'))).toMatchObject({
-      message: 'The order cannot change from AWAITING_PAYMENT to SHIPPED',
+  it('name the product that is no longer available', () => {
+    const productId = '0b7a2f53-52a4-4b8e-9e36-4a1f7a0c9d11';
+    expect(productUnavailable(productId)).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: `Product ${productId} in your cart is no longer available; remove it and try again`,
+      details: { field: 'cart', reason: 'PRODUCT_UNAVAILABLE', productId },
     });
-  });
-
-  it('leaves every other error alone', () => {
-    const failure = new Error('database is down');
-    expect(toClientError(failure)).toBe(failure);
   });
 });

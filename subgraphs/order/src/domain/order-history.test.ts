@@ -1,5 +1,4 @@
-import { GraphQLError } from 'graphql';
-import { encodeCursor } from '@marketplace/platform';
+import { DomainError, encodeCursor } from '@marketplace/platform';
 import { decodeHistoryCursor, historyCursorKey, historyWindow } from './order-history';
 
 const ID = '3f1b5c1e-8a4d-4d43-9a57-0c1a8d2b7e01';
@@ -8,9 +7,9 @@ function badInputField(run: () => unknown): unknown {
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(GraphQLError);
-    expect((error as GraphQLError).extensions.code).toBe('BAD_USER_INPUT');
-    return (error as GraphQLError).extensions.field;
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('BAD_USER_INPUT');
+    return (error as DomainError).details.field;
   }
   throw new Error('expected a BAD_USER_INPUT error');
 }

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { DomainError } from '@marketplace/platform';
 import { lineTotal, orderTotal, validateNewOrder, type NewOrderFields, type OrderLine } from './order-lines';
 
 const ROSES: OrderLine = {
@@ -23,9 +23,9 @@ function fieldOf(run: () => unknown): unknown {
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(GraphQLError);
-    expect((error as GraphQLError).extensions.code).toBe('BAD_USER_INPUT');
-    return (error as GraphQLError).extensions.field;
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('BAD_USER_INPUT');
+    return (error as DomainError).details.field;
   }
   throw new Error('expected a BAD_USER_INPUT error');
 }

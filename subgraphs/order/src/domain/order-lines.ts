@@ -85,15 +85,22 @@ export function validateIdempotencyKey(value: string | null | undefined): string
  * the field: an empty order, a repeated product, a blank address or an oversized key.
  */
 export function validateNewOrder(fields: NewOrderFields): ValidNewOrder {
-  const shippingAddress = validateShippingAddress(fields.shippingAddress);
-  const idempotencyKey = validateIdempotencyKey(fields.idempotencyKey);
-  if (fields.lines.length === 0) throw badUserInput('An order needs at least one item', 'items');
-  const lines = fields.lines.map(validateLine);
-  const productIds = new Set(lines.map((line) => line.productId));
-  if (productIds.size !== lines.length) {
+  return {
+    shippingAddress: validateShippingAddress(fields.shippingAddress),
+    idempotencyKey: validateIdempotencyKey(fields.idempotencyKey),
+    lines: validateOrderLines(fields.lines),
+  };
+}
+
+/** Checks and normalises the lines of a new order: at least one, each product once (`items`). */
+export function validateOrderLines(lines: readonly OrderLine[]): OrderLine[] {
+  if (lines.length === 0) throw badUserInput('An order needs at least one item', 'items');
+  const valid = lines.map(validateLine);
+  const productIds = new Set(valid.map((line) => line.productId));
+  if (productIds.size !== valid.length) {
     throw badUserInput('Each product may appear on only one line of an order', 'items');
   }
-  return { shippingAddress, idempotencyKey, lines };
+  return valid;
 }
 
 export const lineTotal = (line: Pick<OrderLine, 'quantity' | 'unitPriceAmount'>, currency: string): Money =>

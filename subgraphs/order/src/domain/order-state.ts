@@ -1,3 +1,5 @@
+import { IllegalTransitionError, StateMachine } from '@marketplace/platform';
+
 /**
  * The order state machine (DESIGN.md §4):
  *
@@ -7,7 +9,8 @@
  * ```
  *
  * Cancelling is allowed until the order is dispatched; SHIPPED, DELIVERED and CANCELLED never go
- * back. Pure functions, so the saga handlers, the API and the tests share one definition.
+ * back. Every status change of an order goes through {@link orderStateMachine}, so the saga
+ * handlers, the API, the expiry sweep and the tests share one definition.
  */
 export const ORDER_STATUSES = [
   'PENDING',
@@ -28,66 +31,75 @@ export const CANCELLATION_REASONS = [
 ] as const;
 export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
 
-const NEXT_STATUSES: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
-  PENDING: ['AWAITING_PAYMENT', 'CANCELLED'],
-  AWAITING_PAYMENT: ['PAID', 'CANCELLED'],
-  PAID: ['SHIPPED', 'CANCELLED'],
-  SHIPPED: ['DELIVERED'],
-  DELIVERED: [],
-  CANCELLED: [],
-};
-
-/** Refused status change; names both states so logs and clients can tell what was attempted. */
-export class IllegalTransitionError extends Error {
-  override readonly name = 'IllegalTransitionError';
-
-  constructor(
-    readonly from: OrderStatus,
-    readonly to: OrderStatus,
-  ) {
-    super(`An order cannot change from ${from} to ${to}`);
-  }
+/** One row of an order's status history. */
+export interface OrderStatusRecord {
+  status: OrderStatus;
+  /** `null` for the first row. */
+  previousStatus: OrderStatus | null;
+  /** Set on cancellations only. */
+  reason: CancellationReason | null;
+  /** The order's version after the change. */
+  version: number;
+  occurredAt: Date;
 }
 
-/** A cancellation without a reason, or a reason on anything but a cancellation. */
-export class CancellationReasonError extends Error {
-  override readonly name = 'CancellationReasonError';
+/** What the machine changes of an order (the `Order` entity). */
+export interface StatefulOrder {
+  status: OrderStatus;
+  cancellationReason: CancellationReason | null;
+  version: number;
+  updatedAt: Date;
+  /** Appends a row to the order's status history. */
+  recordStatusChange(change: OrderStatusRecord): void;
+}
 
-  constructor(
-    readonly to: OrderStatus,
-    readonly reason: CancellationReason | null,
-  ) {
-    super(
+/** What a status change carries besides the new status. */
+export interface OrderTransition {
+  /** Required exactly when the order is cancelled. */
+  reason: CancellationReason | null;
+  now: Date;
+}
+
+/**
+ * The order's transitions. The guard asks for a cancellation reason exactly when cancelling; the
+ * hook records the history row, stores the reason and bumps `version` (the per-order event
+ * version). A refused change throws the platform's `IllegalTransitionError` and changes nothing.
+ */
+export const orderStateMachine = new StateMachine<OrderStatus, StatefulOrder, OrderTransition>({
+  name: 'order',
+  transitions: {
+    PENDING: ['AWAITING_PAYMENT', 'CANCELLED'],
+    AWAITING_PAYMENT: ['PAID', 'CANCELLED'],
+    PAID: ['SHIPPED', 'CANCELLED'],
+    SHIPPED: ['DELIVERED'],
+    DELIVERED: [],
+    CANCELLED: [],
+  },
+  describeRefusal: (from, to) =>
+    to === 'CANCELLED'
+      ? `The order cannot be cancelled: it is already ${from}`
+      : `The order cannot change from ${from} to ${to}`,
+  guard: (order, to, { reason }) => {
+    if ((to === 'CANCELLED') === (reason !== null)) return;
+    throw new IllegalTransitionError(
+      'order',
+      order.status,
+      to,
       to === 'CANCELLED'
         ? 'Cancelling an order needs a cancellation reason'
         : `A cancellation reason (${String(reason)}) only applies when cancelling, not when changing to ${to}`,
     );
-  }
-}
-
-export const canTransition = (from: OrderStatus, to: OrderStatus): boolean =>
-  NEXT_STATUSES[from].includes(to);
-
-/** Throws {@link IllegalTransitionError} unless `from → to` is an edge of the state machine. */
-export function assertTransition(from: OrderStatus, to: OrderStatus): void {
-  if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
-}
-
-/**
- * Checks a whole status change: the edge must exist, and a reason is required exactly when the
- * target is `CANCELLED`.
- */
-export function assertStatusChange(
-  from: OrderStatus,
-  to: OrderStatus,
-  reason: CancellationReason | null = null,
-): void {
-  assertTransition(from, to);
-  if ((to === 'CANCELLED') !== (reason !== null)) throw new CancellationReasonError(to, reason);
-}
-
-/** States with no way out. */
-export const isFinal = (status: OrderStatus): boolean => NEXT_STATUSES[status].length === 0;
-
-/** Whether an order in `status` may still be cancelled (i.e. it has not been dispatched). */
-export const isCancellable = (status: OrderStatus): boolean => canTransition(status, 'CANCELLED');
+  },
+  onTransition: (order, from, to, { reason, now }) => {
+    order.cancellationReason = reason;
+    order.version += 1;
+    order.updatedAt = now;
+    order.recordStatusChange({
+      status: to,
+      previousStatus: from,
+      reason,
+      version: order.version,
+      occurredAt: now,
+    });
+  },
+});

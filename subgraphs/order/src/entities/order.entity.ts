@@ -2,20 +2,21 @@ import { Collection, EntitySchema } from '@mikro-orm/postgresql';
 import { newId } from '@marketplace/platform';
 import { orderTotal, type ValidNewOrder } from '../domain/order-lines';
 import {
-  assertStatusChange,
   CANCELLATION_REASONS,
   ORDER_STATUSES,
   type CancellationReason,
   type OrderStatus,
+  type OrderStatusRecord,
+  type StatefulOrder,
 } from '../domain/order-state';
 import { OrderItem } from './order-item.entity';
 import { OrderStatusChange } from './order-status-change.entity';
 
 /**
  * A placed order: the aggregate root for its items and status history. Status only changes
- * through {@link Order.transitionTo}, which records the change and bumps `version`.
+ * through `orderStateMachine.transition`, which records the change and bumps `version`.
  */
-export class Order {
+export class Order implements StatefulOrder {
   id: string = newId();
   userId: string;
   /** Default: `PENDING`. */
@@ -51,24 +52,18 @@ export class Order {
     this.statusHistory.add(new OrderStatusChange(this, 'PENDING', null, null, this.version, now));
   }
 
-  /**
-   * Moves the order to `to`, refusing what the state machine forbids
-   * (`IllegalTransitionError`, `CancellationReasonError`). Appends the history row (also
-   * returned, for callers that persist explicitly) and bumps `version`.
-   */
-  transitionTo(
-    to: OrderStatus,
-    reason: CancellationReason | null = null,
-    now = new Date(),
-  ): OrderStatusChange {
-    assertStatusChange(this.status, to, reason);
-    const change = new OrderStatusChange(this, to, this.status, reason, this.version + 1, now);
-    this.status = to;
-    this.cancellationReason = reason;
-    this.version = change.version;
-    this.updatedAt = now;
-    this.statusHistory.add(change);
-    return change;
+  /** The state machine's hook: appends a row to the status history. */
+  recordStatusChange(change: OrderStatusRecord): void {
+    this.statusHistory.add(
+      new OrderStatusChange(
+        this,
+        change.status,
+        change.previousStatus,
+        change.reason,
+        change.version,
+        change.occurredAt,
+      ),
+    );
   }
 }
 

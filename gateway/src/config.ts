@@ -53,15 +53,15 @@ export interface GatewayConfig extends PlatformConfig {
 const DEFAULT_SUPERGRAPH_PATH = join(__dirname, '..', '..', 'schema', 'supergraph.graphql');
 
 /**
- * `<NAME>_SERVICE_URL` (the variable the subgraphs use to reach each other) as an override: unset,
- * the gateway routes to the URL the supergraph names.
+ * `<NAME>_SERVICE_URL`, the variable the subgraphs use to reach each other, as the gateway's
+ * override: unset, the gateway routes to the URL the supergraph names (the committed supergraph
+ * names the same local defaults, so the setting documents the same default for every reader).
  */
 function serviceUrlOverride(name: SubgraphName): Setting<string | undefined> {
-  const { variable, description } = serviceUrlSetting(name);
-  const optional = setting.optional(variable, description);
+  const shared = serviceUrlSetting(name);
+  const optional = setting.optional(shared.variable, shared.description);
   return {
-    ...optional,
-    defaultText: 'the routing URL in the supergraph',
+    ...shared,
     schema: optional.schema.refine((value) => value === undefined || URL.canParse(value), {
       message: 'expected a URL',
     }),
@@ -99,7 +99,7 @@ export const gatewaySettings = {
       'GATEWAY_INSTANCE_ID',
       "this replica's name; its Kafka consumer group is `<namespace>gateway.<instanceId>`",
     ),
-    defaultText: '`<hostname>-<pid>`',
+    defaultText: '<hostname>-<pid>',
   },
   maxSubscriptionsPerConnection: setting.integer(
     'GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION',

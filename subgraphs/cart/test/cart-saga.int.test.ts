@@ -140,3 +140,44 @@ describe('cart subgraph: clearing the cart on OrderPlaced', () => {
     expect(await cartLines(buyer)).toEqual({ [card]: 1 });
   });
 });
+
+describe('cart subgraph: the cart change and its processed-event record commit together', () => {
+  const sql = <T>(query: string, params: unknown[] = []) =>
+    service.orm.em.getConnection().execute<T[]>(query, params);
+
+  beforeAll(async () => {
+    await sql('create table test_failing_carts (user_id uuid primary key)');
+    await sql(`
+      create function test_fail_cart_update() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from test_failing_carts where user_id = new.user_id) then
+          raise exception 'test: cart update for % fails', new.user_id;
+        end if;
+        return new;
+      end $$`);
+    await sql(
+      'create trigger test_fail_cart_update before update on carts for each row execute function test_fail_cart_update()',
+    );
+  });
+  afterAll(async () => {
+    await sql('drop trigger test_fail_cart_update on carts');
+    await sql('drop function test_fail_cart_update()');
+    await sql('drop table test_failing_carts');
+  });
+
+  it('keeps the lines and records nothing when the change cannot commit; a retry removes them once', async () => {
+    const buyer = await userWithCart({ [rose]: 2, [card]: 1 });
+    const event = placed(buyer, { [rose]: 2 });
+    await sql('insert into test_failing_carts (user_id) values (?)', [buyer]);
+
+    await expect(apply(event)).rejects.toThrow(/cart update/);
+
+    expect(await cartLines(buyer)).toEqual({ [rose]: 2, [card]: 1 });
+    expect(await sql('select 1 from processed_events where event_id = ?', [event.eventId])).toHaveLength(0);
+
+    await sql('delete from test_failing_carts where user_id = ?', [buyer]);
+    expect(await apply(event)).toBe(true);
+    expect(await cartLines(buyer)).toEqual({ [card]: 1 });
+    expect(await apply(event)).toBe(false);
+  });
+});

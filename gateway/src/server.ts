@@ -84,7 +84,7 @@ function createApollo(
 }
 
 /** The context of an HTTP request: the verified caller, and what is forwarded to subgraphs. */
-const contextOf =
+export const contextOf =
   (config: GatewayConfig) =>
   async (request: IncomingMessage): Promise<GatewayContext> => {
     const authorization = request.headers.authorization ?? null;

@@ -8,7 +8,6 @@ import {
 import { Payment } from './entities/payment.entity';
 import { Wallet } from './entities/wallet.entity';
 import type { OrderPaymentService } from './order-payment.service';
-import type { PaymentService } from './payment.service';
 import type { WalletService } from './wallet.service';
 
 export const createLoaders = (em: EntityManager) => ({
@@ -28,7 +27,6 @@ export const createLoaders = (em: EntityManager) => ({
 
 export interface PaymentServices {
   wallets: WalletService;
-  payments: PaymentService;
   orderPayments: OrderPaymentService;
   /** The saga workers, set when they start (tests apply events through `events.consumer`). */
   events?: EventWorkers;

@@ -1,13 +1,13 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { enqueueEvent, forbidden, money, notFound, parseId, type Money } from '@marketplace/platform';
+import { enqueueEvent, money, notFound, sleep, type Money } from '@marketplace/platform';
 import {
   CANCELLED_ORDER_STATUS,
   insufficientFunds,
   orderNotPayable,
   payOrderRefusal,
 } from './domain/payability';
-import { assertPaymentTransition } from './domain/payment-state';
+import { paymentStateMachine } from './domain/payment-state';
 import { InsufficientFundsError } from './domain/wallet';
 import { PayableOrder } from './entities/payable-order.entity';
 import { Payment } from './entities/payment.entity';
@@ -34,15 +34,16 @@ export interface OrderPaymentOptions {
   /** The shop currency (`config.currency`), the only one wallets hold. */
   currency: string;
   /**
-   * How long `payOrder` waits for the payable-order read model to catch up with the order service
-   * when it has not yet seen the order become payable (`PAYMENT_ORDER_SYNC_WAIT_MS`). Default 5 000.
+   * How long {@link OrderPaymentService.awaitPayableOrder} waits for the payable-order read model
+   * to catch up with the order service (`PAYMENT_ORDER_SYNC_WAIT_MS`).
    */
-  readModelWaitMs?: number;
+  readModelWaitMs: number;
 }
 
 /** Read-model states that may only mean "the order's events have not arrived yet". */
 const MAYBE_BEHIND: ReadonlySet<string | undefined> = new Set([undefined, 'PENDING']);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Pause between two looks at the read model while waiting for it. */
+const READ_MODEL_POLL_MS = 25;
 
 const FAILED_PAYMENT_REASON = 'Insufficient funds';
 
@@ -128,23 +129,41 @@ export class OrderPaymentService {
       const charged = await em.findOne(Payment, { orderId, status: 'SUCCEEDED' }, { refresh: true });
       if (!charged) return { known: true, refunded: null };
       await this.wallets.credit({ em }, charged.userId, charged.amount, charged.id);
-      assertPaymentTransition(charged.status, 'REFUNDED');
-      charged.status = 'REFUNDED';
+      paymentStateMachine.transition(charged, 'REFUNDED');
       enqueueEvent(em, this.options.eventsTopic, paymentRefundedEvent(charged));
       return { known: true, refunded: charged };
     });
   }
 
   /**
-   * Pays for the viewer's order from their wallet. Unknown order: `NOT_FOUND`; someone else's
-   * (administrators included): `FORBIDDEN`; not `AWAITING_PAYMENT`: `BAD_USER_INPUT` with reason
+   * The payable order `orderId` (a parsed id), once the read model has caught up: the payable-order
+   * read model follows the order's events, so it can trail the order service by a few
+   * milliseconds, and a client that just saw its order become AWAITING_PAYMENT may pay before
+   * this service heard of it. An unknown or PENDING order is therefore given a bounded moment
+   * (`readModelWaitMs`) to catch up; every other state is final enough to answer at once. Unknown
+   * after the wait: `NOT_FOUND`. `payOrder`'s resolver authorizes the buyer with it.
+   */
+  async awaitPayableOrder(context: OrderPaymentContext, orderId: string): Promise<PayableOrder> {
+    const deadline = Date.now() + this.options.readModelWaitMs;
+    const em = context.em.fork();
+    for (;;) {
+      const payable = await em.findOne(PayableOrder, { orderId }, { refresh: true });
+      if (!MAYBE_BEHIND.has(payable?.status) || Date.now() >= deadline) {
+        if (!payable) throw notFound('Order', orderId);
+        return payable;
+      }
+      await sleep(READ_MODEL_POLL_MS);
+    }
+  }
+
+  /**
+   * Pays for an order from its buyer's wallet; the caller has authorized the buyer (an order's
+   * buyer never changes). Not `AWAITING_PAYMENT`: `BAD_USER_INPUT` with reason
    * `ORDER_NOT_PAYABLE`; a balance below the order total: `BAD_USER_INPUT` with reason
    * `INSUFFICIENT_FUNDS` (nothing is charged, a `FAILED` attempt is recorded and the order stays
    * payable). Idempotent: once the order is charged, every further call returns that payment.
    */
-  async payOrder(context: OrderPaymentContext, viewerId: string, rawOrderId: string): Promise<Payment> {
-    const orderId = parseId(rawOrderId, 'orderId');
-    await this.awaitReadModel(context, orderId);
+  async payOrder(context: OrderPaymentContext, orderId: string): Promise<Payment> {
     const outcome = await context.em.transactional(async (em): Promise<PayOutcome> => {
       // The lock makes concurrent submits of one order wait for each other, and for a cancellation.
       const payable = await em.findOne(
@@ -153,7 +172,6 @@ export class OrderPaymentService {
         { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
       );
       if (!payable) throw notFound('Order', orderId);
-      if (payable.userId !== viewerId) throw forbidden('Only the buyer can pay for an order');
       const charged = await em.findOne(Payment, { orderId, status: 'SUCCEEDED' }, { refresh: true });
       // A repeated submit (also one arriving after the order moved on to PAID) gets the same payment.
       if (charged && payable.status !== CANCELLED_ORDER_STATUS) return { payment: charged };
@@ -171,23 +189,6 @@ export class OrderPaymentService {
     return outcome.payment;
   }
 
-  /**
-   * The payable-order read model follows the order's events, so it can trail the order service by a
-   * few milliseconds: a client that just saw its order become AWAITING_PAYMENT may pay before this
-   * service heard of it. Unknown or PENDING orders are therefore given a bounded moment to catch up
-   * before `payOrder` decides; every other state is final enough to answer at once.
-   */
-  private async awaitReadModel(context: OrderPaymentContext, orderId: string): Promise<void> {
-    const deadline =
-      Date.now() + (this.options.readModelWaitMs ?? Number(process.env.PAYMENT_ORDER_SYNC_WAIT_MS || 5_000));
-    const em = context.em.fork();
-    for (;;) {
-      const payable = await em.findOne(PayableOrder, { orderId }, { refresh: true });
-      if (!MAYBE_BEHIND.has(payable?.status) || Date.now() >= deadline) return;
-      await sleep(25);
-    }
-  }
-
   private async charge(em: EntityManager, payable: PayableOrder): Promise<PayOutcome> {
     if (payable.currency !== this.options.currency) {
       throw new Error(
@@ -199,14 +200,12 @@ export class OrderPaymentService {
       await this.wallets.debit({ em }, payable.userId, payable.amount, payment.id);
     } catch (error) {
       if (!(error instanceof InsufficientFundsError)) throw error;
-      assertPaymentTransition(payment.status, 'FAILED');
-      payment.status = 'FAILED';
+      paymentStateMachine.transition(payment, 'FAILED');
       payment.failureReason = FAILED_PAYMENT_REASON;
       em.persist(payment);
       return { payment, refusal: error };
     }
-    assertPaymentTransition(payment.status, 'SUCCEEDED');
-    payment.status = 'SUCCEEDED';
+    paymentStateMachine.transition(payment, 'SUCCEEDED');
     em.persist(payment);
     enqueueEvent(em, this.options.eventsTopic, paymentSucceededEvent(payment));
     return { payment };

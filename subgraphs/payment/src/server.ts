@@ -16,17 +16,22 @@ import { WalletTransactionSchema } from './entities/wallet-transaction.entity';
 import { WalletSchema } from './entities/wallet.entity';
 import { paymentWorkers } from './events';
 import { OrderPaymentService } from './order-payment.service';
-import { PaymentService } from './payment.service';
 import { resolvers } from './resolvers';
+import { paymentSettings, type PaymentSettings } from './settings';
 import { WalletService } from './wallet.service';
 
 export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
 
 /**
  * The payment subgraph: wallets, their ledger and order payments, and the payment step of the order
- * saga (payable orders from order events, `payOrder`, refunds). Building it has no side effects.
+ * saga (payable orders from order events, `payOrder`, refunds). Building it has no side effects;
+ * its settings ({@link paymentSettings}) are read from the environment when the service starts.
  */
-export const paymentSubgraph: SubgraphDefinition<ReturnType<typeof createLoaders>, PaymentServices> = {
+export const paymentSubgraph: SubgraphDefinition<
+  ReturnType<typeof createLoaders>,
+  PaymentServices,
+  PaymentSettings
+> = {
   name: 'payment',
   typeDefs,
   resolvers,
@@ -40,14 +45,15 @@ export const paymentSubgraph: SubgraphDefinition<ReturnType<typeof createLoaders
   ],
   migrations: paymentMigrations,
   createLoaders,
-  createServices: ({ config }) => {
+  settings: paymentSettings,
+  createServices: ({ config, settings }) => {
     const wallets = new WalletService(config.currency);
     return {
       wallets,
-      payments: new PaymentService(config.currency),
       orderPayments: new OrderPaymentService(wallets, {
         eventsTopic: namespaced(config, TOPICS.payment),
         currency: config.currency,
+        readModelWaitMs: settings.orderSyncWaitMs,
       }),
     };
   },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import {
   createEvent,
@@ -75,8 +76,7 @@ let producer: Producer;
 
 beforeAll(async () => {
   // Refusals of PENDING / unknown orders wait this long for the read model first.
-  process.env.PAYMENT_ORDER_SYNC_WAIT_MS = '300';
-  service = await startTestSubgraph(paymentSubgraph);
+  service = await startTestSubgraph(paymentSubgraph, undefined, {}, { orderSyncWaitMs: 300 });
   sign = createTokenSigner(service.config.jwtSecret, '1h').sign;
   producer = createKafka(service.config, createLogger('payment-saga-test', 'silent')).producer();
   await producer.connect();
@@ -329,8 +329,13 @@ describe('payment saga: payOrder', () => {
     await topUp(buyer, 5_000);
     const orderId = await orderOf(buyer, 1_000, false);
     // The client saw AWAITING_PAYMENT at the order service; this service hears of it a moment later.
+    service.resetQueries();
     const paying = payOrder(orderId, buyer.token);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventually(() => service.queries.some((sql) => /\bpayable_orders\b/.test(sql)), {
+      timeoutMs: 250,
+      intervalMs: 5,
+      message: 'payOrder to look for the order in the read model',
+    });
     await apply(statusChanged(orderId, buyer.id, 2, 'AWAITING_PAYMENT', 'PENDING'));
     const result = await paying;
     expect(result.errors).toBeUndefined();
@@ -405,8 +410,7 @@ describe('payment saga: refunds on cancellation', () => {
       const buyer = customer();
       await topUp(buyer, 2_000);
       const orderId = await orderOf(buyer, 1_500);
-      const pay = () =>
-        service.services.orderPayments.payOrder({ em: service.orm.em.fork() }, buyer.id, orderId);
+      const pay = () => service.services.orderPayments.payOrder({ em: service.orm.em.fork() }, orderId);
       const cancel = () => apply(cancelled(orderId, buyer.id));
       // Alternate which one starts first, so both interleavings get their chance.
       let paid: PromiseSettledResult<Payment>;
@@ -420,10 +424,99 @@ describe('payment saga: refunds on cancellation', () => {
         expect(await paymentsOf(orderId)).toEqual([{ id: paid.value.id, status: 'REFUNDED' }]);
         expect(events).toEqual(['PaymentSucceeded', 'PaymentRefunded']);
       } else {
-        expect(paid.reason).toMatchObject({ extensions: { reason: 'ORDER_NOT_PAYABLE' } });
+        expect(paid.reason).toMatchObject({ details: { reason: 'ORDER_NOT_PAYABLE' } });
         expect(await paymentsOf(orderId)).toEqual([]);
         expect(events).toEqual([]);
       }
     }
+  });
+});
+
+/**
+ * Makes the database refuse inserts into `table` for rows matching `condition` (SQL over `new`),
+ * as a constraint or a lost connection would in the middle of a transaction. Returns the undo.
+ */
+async function refuseInserts(table: string, condition: string): Promise<() => Promise<void>> {
+  const name = `refuse_${randomUUID().replace(/-/g, '')}`;
+  const connection = service.orm.em.getConnection();
+  await connection.execute(
+    `create function ${name}() returns trigger language plpgsql as $$
+       begin raise exception 'test refuses this % row', tg_table_name; end $$`,
+  );
+  await connection.execute(
+    `create trigger ${name} before insert on ${table} for each row when (${condition}) execute function ${name}()`,
+  );
+  return async () => {
+    await connection.execute(`drop trigger ${name} on ${table}`);
+    await connection.execute(`drop function ${name}()`);
+  };
+}
+
+describe('payment saga: an event commits with its change or not at all', () => {
+  it('takes no money when PaymentSucceeded cannot be written, and charges once with one event afterwards', async () => {
+    const buyer = customer();
+    await topUp(buyer, 5_000);
+    const orderId = await orderOf(buyer, 2_000);
+    const restore = await refuseInserts('outbox', `new.message_key = '${orderId}'`);
+    let refused;
+    try {
+      refused = await payOrder(orderId, buyer.token);
+    } finally {
+      await restore();
+    }
+
+    expect(errorCodes(refused)).toEqual(['INTERNAL_SERVER_ERROR']);
+    expect(await balanceOf(buyer.id)).toBe(5_000);
+    expect((await ledgerOf(buyer.id)).map((line) => line.kind)).toEqual(['TOP_UP']);
+    expect(await paymentsOf(orderId)).toEqual([]);
+
+    const paid = await payOrder(orderId, buyer.token);
+    expect(paid.errors).toBeUndefined();
+    expect(await balanceOf(buyer.id)).toBe(3_000);
+    expect((await outbox(orderId)).map((row) => row.type)).toEqual(['PaymentSucceeded']);
+  });
+
+  it('announces nothing when the payment itself cannot be recorded', async () => {
+    const buyer = customer();
+    await topUp(buyer, 5_000);
+    const orderId = await orderOf(buyer, 2_000);
+    const restore = await refuseInserts('payments', `new.order_id = '${orderId}'`);
+    let refused;
+    try {
+      refused = await payOrder(orderId, buyer.token);
+    } finally {
+      await restore();
+    }
+
+    expect(errorCodes(refused)).toEqual(['INTERNAL_SERVER_ERROR']);
+    expect(await outbox(orderId)).toEqual([]);
+    expect(await balanceOf(buyer.id)).toBe(5_000);
+  });
+
+  it('keeps the charge when PaymentRefunded cannot be written, and refunds once when the event is retried', async () => {
+    const buyer = customer();
+    await topUp(buyer, 5_000);
+    const orderId = await orderOf(buyer, 2_000);
+    const payment = (await payOrder(orderId, buyer.token)).data!.payOrder;
+    const cancellation = cancelled(orderId, buyer.id, 4);
+    const restore = await refuseInserts(
+      'outbox',
+      `new.message_key = '${orderId}' and new.type = 'PaymentRefunded'`,
+    );
+    try {
+      await expect(apply(cancellation)).rejects.toThrow(/test refuses this outbox row/);
+    } finally {
+      await restore();
+    }
+
+    expect(await balanceOf(buyer.id)).toBe(3_000);
+    expect(await paymentsOf(orderId)).toEqual([{ id: payment.id, status: 'SUCCEEDED' }]);
+    expect(await payable(orderId)).toMatchObject({ status: 'AWAITING_PAYMENT' });
+    expect((await outbox(orderId)).map((row) => row.type)).toEqual(['PaymentSucceeded']);
+
+    expect(await apply(cancellation)).toBe(true);
+    expect(await balanceOf(buyer.id)).toBe(5_000);
+    expect(await paymentsOf(orderId)).toEqual([{ id: payment.id, status: 'REFUNDED' }]);
+    expect((await outbox(orderId)).map((row) => row.type)).toEqual(['PaymentSucceeded', 'PaymentRefunded']);
   });
 });

@@ -1,3 +1,4 @@
+import { DomainError } from '@marketplace/platform';
 import { insufficientFunds, orderNotPayable, payOrderRefusal } from './payability';
 
 describe('payability of an order', () => {
@@ -16,14 +17,23 @@ describe('payability of an order', () => {
     expect(payOrderRefusal(status)).toBe(message);
   });
 
-  it('builds client errors that carry the refusal reason', () => {
-    expect(orderNotPayable('Order is CANCELLED').extensions).toEqual({
+  it('builds domain errors that carry the refusal reason', () => {
+    const notPayable = orderNotPayable('Order is CANCELLED');
+    expect(notPayable).toBeInstanceOf(DomainError);
+    expect(notPayable).toMatchObject({
       code: 'BAD_USER_INPUT',
-      field: 'orderId',
-      reason: 'ORDER_NOT_PAYABLE',
+      details: { field: 'orderId', reason: 'ORDER_NOT_PAYABLE' },
     });
     const error = insufficientFunds({ amount: 100, currency: 'RUB' }, { amount: 250, currency: 'RUB' });
     expect(error.message).toBe('Insufficient funds: balance 100, order total 250');
-    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INSUFFICIENT_FUNDS' });
+    expect(error).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: {
+        field: 'orderId',
+        reason: 'INSUFFICIENT_FUNDS',
+        balance: { amount: 100, currency: 'RUB' },
+        orderTotal: { amount: 250, currency: 'RUB' },
+      },
+    });
   });
 });

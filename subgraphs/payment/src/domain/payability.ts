@@ -1,5 +1,4 @@
-import { GraphQLError } from 'graphql';
-import type { Money } from '@marketplace/platform';
+import { badUserInput, type DomainError, type Money } from '@marketplace/platform';
 
 /** Why `payOrder` refused, for clients to branch on (`extensions.reason`). */
 export type PayOrderRefusalReason = 'ORDER_NOT_PAYABLE' | 'INSUFFICIENT_FUNDS';
@@ -27,17 +26,14 @@ export function payOrderRefusal(status: string): string | null {
   return explanation ? `Order is ${status}: ${explanation}` : `Order is ${status}`;
 }
 
-function refused(message: string, reason: PayOrderRefusalReason, extra: Record<string, unknown> = {}) {
-  return new GraphQLError(message, {
-    extensions: { code: 'BAD_USER_INPUT', field: 'orderId', reason, ...extra },
-  });
-}
+const refused = (message: string, reason: PayOrderRefusalReason, extra: Record<string, unknown> = {}) =>
+  badUserInput(message, 'orderId', { reason, ...extra });
 
 /** `BAD_USER_INPUT` with `reason: ORDER_NOT_PAYABLE`, for a message from {@link payOrderRefusal}. */
-export const orderNotPayable = (message: string): GraphQLError => refused(message, 'ORDER_NOT_PAYABLE');
+export const orderNotPayable = (message: string): DomainError => refused(message, 'ORDER_NOT_PAYABLE');
 
 /** `BAD_USER_INPUT` with `reason: INSUFFICIENT_FUNDS`; amounts are in minor units, as everywhere in the API. */
-export const insufficientFunds = (balance: Money, orderTotal: Money): GraphQLError =>
+export const insufficientFunds = (balance: Money, orderTotal: Money): DomainError =>
   refused(
     `Insufficient funds: balance ${balance.amount}, order total ${orderTotal.amount}`,
     'INSUFFICIENT_FUNDS',

@@ -1,10 +1,8 @@
+import { IllegalTransitionError } from '@marketplace/platform';
 import {
-  assertPaymentTransition,
-  canTransitionPayment,
   chargedPaymentEventVersion,
-  IllegalPaymentTransitionError,
-  isFinalPaymentStatus,
   PAYMENT_STATUSES,
+  paymentStateMachine,
   type PaymentStatus,
 } from './payment-state';
 
@@ -16,8 +14,9 @@ const ALLOWED: [PaymentStatus, PaymentStatus][] = [
 
 describe('payment state machine', () => {
   it.each(ALLOWED)('allows %s → %s', (from, to) => {
-    expect(canTransitionPayment(from, to)).toBe(true);
-    expect(() => assertPaymentTransition(from, to)).not.toThrow();
+    const payment = { status: from };
+    paymentStateMachine.transition(payment, to);
+    expect(payment.status).toBe(to);
   });
 
   const refused = PAYMENT_STATUSES.flatMap((from) =>
@@ -26,22 +25,32 @@ describe('payment state machine', () => {
     ),
   );
 
-  it.each(refused)('refuses %s → %s with a typed error', (from, to) => {
-    expect(canTransitionPayment(from, to)).toBe(false);
-    expect(() => assertPaymentTransition(from, to)).toThrow(IllegalPaymentTransitionError);
+  it.each(refused)('refuses %s → %s with ILLEGAL_TRANSITION, changing nothing', (from, to) => {
+    const payment = { status: from };
+    expect(paymentStateMachine.can(from, to)).toBe(false);
+    expect(() => paymentStateMachine.transition(payment, to)).toThrow(IllegalTransitionError);
+    expect(() => paymentStateMachine.transition(payment, to)).toThrow(
+      expect.objectContaining({
+        details: { reason: 'ILLEGAL_TRANSITION', status: from, requestedStatus: to },
+      }),
+    );
+    expect(payment.status).toBe(from);
   });
 
   it('explains what the current status allows', () => {
-    expect(() => assertPaymentTransition('PENDING', 'REFUNDED')).toThrow(
+    expect(() => paymentStateMachine.assert('PENDING', 'REFUNDED')).toThrow(
       'A PENDING payment cannot become REFUNDED (it can become SUCCEEDED or FAILED)',
     );
-    expect(() => assertPaymentTransition('FAILED', 'SUCCEEDED')).toThrow(
+    expect(() => paymentStateMachine.assert('FAILED', 'SUCCEEDED')).toThrow(
       'A FAILED payment cannot become SUCCEEDED (FAILED is final)',
     );
   });
 
   it('treats FAILED and REFUNDED as final', () => {
-    expect(PAYMENT_STATUSES.filter(isFinalPaymentStatus)).toEqual(['FAILED', 'REFUNDED']);
+    expect(PAYMENT_STATUSES.filter((status) => paymentStateMachine.isFinal(status))).toEqual([
+      'FAILED',
+      'REFUNDED',
+    ]);
   });
 });
 

@@ -18,7 +18,7 @@ describe('wallet rules', () => {
     'refuses a top-up of %d as BAD_USER_INPUT on amount',
     (amount) => {
       expect(() => validateTopUpAmount(amount)).toThrow(
-        expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'amount' } }),
+        expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'amount' } }),
       );
     },
   );

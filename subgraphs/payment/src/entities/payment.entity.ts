@@ -15,7 +15,7 @@ export class Payment {
   /** Minor units, positive. */
   amount: number;
   currency: string;
-  /** Default: `PENDING`; changes only through `domain/payment-state`. */
+  /** Default: `PENDING`; changes only through `paymentStateMachine` (`domain/payment-state`). */
   status: PaymentStatus = 'PENDING';
   /** Set when `FAILED`, e.g. `Insufficient funds`. */
   failureReason: string | null = null;

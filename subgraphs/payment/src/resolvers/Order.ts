@@ -1,17 +1,21 @@
-import { isId, requireOwnerOrAdmin, requireViewer } from '@marketplace/platform';
+import { authorize, authorizeReference, referenceId } from '@marketplace/platform';
+import type { PaymentContext } from '../context';
+import type { Payment } from '../entities/payment.entity';
 import type { OrderResolvers } from '../generated/graphql';
+import type { EntityReference } from '../references';
 
 export const Order: OrderResolvers = {
   // This service does not know who placed an order; the payment it holds decides who may see it.
-  __resolveReference: (reference, context) => {
-    requireViewer(context.viewer);
-    return isId(reference.id) ? { id: reference.id.toLowerCase() } : null;
-  },
-  payment: async (order, _args, context) => {
-    requireViewer(context.viewer);
-    const [latest] = await context.loaders.paymentsByOrderId.load(order.id);
-    if (!latest) return null;
-    requireOwnerOrAdmin(context.viewer, latest.userId);
-    return latest;
-  },
+  __resolveReference: authorizeReference('signedIn', (reference) => {
+    const id = referenceId(reference);
+    return id ? { id } : null;
+  }),
+  // The latest attempt, for its buyer and administrators; null when the order has none.
+  payment: authorize(
+    { ownerOfResult: (payment: Payment) => payment.userId },
+    async (order: EntityReference, _args: unknown, context: PaymentContext) => {
+      const [latest] = await context.loaders.paymentsByOrderId.load(order.id);
+      return latest ?? null;
+    },
+  ),
 };

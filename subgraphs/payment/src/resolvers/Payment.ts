@@ -1,14 +1,17 @@
-import { isId, money, requireOwnerOrAdmin, requireViewer } from '@marketplace/platform';
+import { authorizeReference, money, referenceId } from '@marketplace/platform';
+import type { PaymentContext } from '../context';
+import type { Payment as PaymentEntity } from '../entities/payment.entity';
 import type { PaymentResolvers } from '../generated/graphql';
+import type { EntityReference } from '../references';
 
 export const Payment: PaymentResolvers = {
   // Only the buyer and administrators may resolve a payment, also through `_entities`.
-  __resolveReference: async (reference, context) => {
-    requireViewer(context.viewer);
-    if (!isId(reference.id)) return null;
-    const payment = await context.loaders.paymentById.load(reference.id.toLowerCase());
-    if (payment) requireOwnerOrAdmin(context.viewer, payment.userId);
-    return payment;
-  },
+  __resolveReference: authorizeReference(
+    { ownerOfResult: (payment: PaymentEntity) => payment.userId },
+    (reference: EntityReference, context: PaymentContext) => {
+      const id = referenceId(reference);
+      return id ? context.loaders.paymentById.load(id) : null;
+    },
+  ),
   amount: (payment) => money(payment.amount, payment.currency),
 };

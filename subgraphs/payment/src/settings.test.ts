@@ -1,0 +1,17 @@
+import { ConfigurationError, readSettings } from '@marketplace/platform';
+import { paymentSettings } from './settings';
+
+describe('payment settings', () => {
+  it('waits up to 5 s for the read model by default, and reads PAYMENT_ORDER_SYNC_WAIT_MS', () => {
+    expect(readSettings(paymentSettings, {})).toEqual({ orderSyncWaitMs: 5_000 });
+    expect(readSettings(paymentSettings, { PAYMENT_ORDER_SYNC_WAIT_MS: '0' })).toEqual({
+      orderSyncWaitMs: 0,
+    });
+  });
+
+  it.each(['soon', '-1', '2.5'])('refuses PAYMENT_ORDER_SYNC_WAIT_MS=%s', (value) => {
+    expect(() => readSettings(paymentSettings, { PAYMENT_ORDER_SYNC_WAIT_MS: value })).toThrow(
+      ConfigurationError,
+    );
+  });
+});

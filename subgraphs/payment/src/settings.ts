@@ -1,0 +1,15 @@
+import { setting, type SettingsSpec } from '@marketplace/platform';
+
+/** The payment service's own settings, read once at start-up (`definition.settings`). */
+export interface PaymentSettings {
+  /** How long `payOrder` waits for the payable-order read model to catch up, in ms. */
+  orderSyncWaitMs: number;
+}
+
+export const paymentSettings: SettingsSpec<PaymentSettings> = {
+  orderSyncWaitMs: setting.integer(
+    'PAYMENT_ORDER_SYNC_WAIT_MS',
+    'payment: how long `payOrder` waits for an order it has not yet seen become payable, in ms',
+    5_000,
+  ),
+};

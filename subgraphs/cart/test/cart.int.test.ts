@@ -384,7 +384,7 @@ describe('cart subgraph: entity resolution and privacy', () => {
     const foreign = await readCart(owner.id, other.token);
     expect(errorCodes(foreign)).toEqual(['FORBIDDEN']);
     expect(foreign.data?._entities?.[0] ?? null).toBeNull();
-    expect(errorCodes(await readCart(owner.id, null))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await readCart(owner.id, null))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('resolves a Cart by id for its owner and refuses anyone else (@key Cart id)', async () => {
@@ -410,7 +410,9 @@ describe('cart subgraph: entity resolution and privacy', () => {
     const foreign = await graphql(cart.url, CART_ENTITIES, { representations }, other.token);
     expect(errorCodes(foreign)).toContain('FORBIDDEN');
     expect(JSON.stringify(foreign.data ?? {})).not.toContain(catalog.card);
-    expect(errorCodes(await graphql(cart.url, CART_ENTITIES, { representations }))).toContain('FORBIDDEN');
+    expect(errorCodes(await graphql(cart.url, CART_ENTITIES, { representations }))).toContain(
+      'UNAUTHENTICATED',
+    );
 
     const byAdmin = expectOk(
       await graphql<{ _entities: (CartView | null)[] }>(

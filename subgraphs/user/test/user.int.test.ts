@@ -201,7 +201,7 @@ describe('user subgraph', () => {
     const foreign = await graphql(service.url, ENTITIES, { representations }, other.token);
     expect(errorCodes(foreign)).toEqual(['FORBIDDEN']);
     const anonymous = await graphql(service.url, ENTITIES, { representations });
-    expect(errorCodes(anonymous)).toEqual(['FORBIDDEN']);
+    expect(errorCodes(anonymous)).toEqual(['UNAUTHENTICATED']);
 
     // An administrator resolves anyone; an id that cannot exist resolves to null, not an error.
     const admin = createTokenSigner(service.config.jwtSecret, '1h').sign({

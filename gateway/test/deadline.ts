@@ -26,3 +26,6 @@ export function nextEvent<TArgs extends unknown[]>(
     `"${event}"`,
   );
 }
+
+/** The deadline of one expected reaction of the gateway in a test (a close, an error, a message). */
+export const REACTION_MS = 5_000;

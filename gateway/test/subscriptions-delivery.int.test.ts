@@ -13,6 +13,7 @@ import {
 } from '@marketplace/platform';
 import { eventually, graphql } from '@marketplace/platform/testing';
 import type { RunningGateway } from '../src/server';
+import { REACTION_MS, within } from './deadline';
 import {
   connect,
   errorCodesOf,
@@ -343,7 +344,7 @@ describe('subscriptions: start-up and schema', () => {
     try {
       const token = fixture.tokenFor(alice);
       const before = subscribe(open(reloading, token), 'subscription { myOrderUpdates { version } }');
-      await before.ended;
+      await within(before.ended, REACTION_MS, 'the subscription to end');
       expect(errorCodesOf(before)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
 
       writeFileSync(supergraphPath, fixture.supergraphSdl);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { eventually, graphql } from '@marketplace/platform/testing';
 import type { RunningGateway } from '../src/server';
+import { nextEvent, REACTION_MS, within } from './deadline';
 import {
   connect,
   errorCodesOf,
@@ -97,7 +98,7 @@ describe('subscriptions: authorization', () => {
   it("refuses to follow another user's order with FORBIDDEN", async () => {
     const order = await fixture.createOrder(alice);
     const received = subscribe(open(fixture.tokenFor(bob)), STATUS_CHANGED, { orderId: order.id });
-    await received.ended;
+    await within(received.ended, REACTION_MS, 'the subscription to end');
     expect(errorCodesOf(received)).toEqual(['FORBIDDEN']);
   });
 
@@ -105,7 +106,7 @@ describe('subscriptions: authorization', () => {
     const socket = open(fixture.tokenFor(alice));
     const unknown = subscribe(socket, STATUS_CHANGED, { orderId: randomUUID() });
     const malformed = subscribe(socket, STATUS_CHANGED, { orderId: 'not-an-id' });
-    await Promise.all([unknown.ended, malformed.ended]);
+    await within(Promise.all([unknown.ended, malformed.ended]), REACTION_MS, 'the subscriptions to end');
     expect(errorCodesOf(unknown)).toEqual(['NOT_FOUND']);
     expect(errorCodesOf(malformed)).toEqual(['BAD_USER_INPUT']);
   });
@@ -174,7 +175,7 @@ describe('subscriptions: authorization', () => {
   it('lets anonymous sockets connect, but every subscription needs a viewer', async () => {
     const socket = open();
     const received = subscribe(socket, MY_UPDATES);
-    await received.ended;
+    await within(received.ended, REACTION_MS, 'the subscription to end');
     expect(errorCodesOf(received)).toEqual(['UNAUTHENTICATED']);
     expect(socket.closeCodes).toEqual([]);
   });
@@ -188,21 +189,21 @@ describe('subscriptions: authorization', () => {
     const received = subscribe<{ orderStatusChanged: StatusEvent }>(socket, STATUS_CHANGED, {
       orderId: (await fixture.createOrder(bob)).id,
     });
-    await received.ended;
+    await within(received.ended, REACTION_MS, 'the subscription to end');
     expect(errorCodesOf(received)).toEqual(['FORBIDDEN']); // authenticated as Alice, not anonymous
   });
 
   it('closes the socket with 4403 when connection_init carries a bad token', async () => {
     const socket = open('not-a-token');
-    expect(await socket.closed).toBe(4403);
+    expect(await within(socket.closed, REACTION_MS, 'the socket to close')).toBe(4403);
   });
 
   it('closes the socket with 4401 when the token expires, ending its subscriptions', async () => {
     const order = await fixture.createOrder(alice);
     const socket = open(fixture.tokenFor(alice, 'CUSTOMER', '2s'));
     const received = subscribe(socket, STATUS_CHANGED, { orderId: order.id });
-    expect(await socket.closed).toBe(4401);
-    await received.ended;
+    expect(await within(socket.closed, REACTION_MS, 'the socket to close')).toBe(4401);
+    await within(received.ended, REACTION_MS, 'the subscription to end');
     expect((received.error as { code?: number }).code).toBe(4401);
   });
 
@@ -211,7 +212,7 @@ describe('subscriptions: authorization', () => {
     const query = 'query ($id: ID!) { order(id: $id) { id status } }';
     const own = subscribe<{ order: { id: string } }>(open(fixture.tokenFor(alice)), query, { id: order.id });
     const other = subscribe(open(fixture.tokenFor(bob)), query, { id: order.id });
-    await Promise.all([own.ended, other.ended]);
+    await within(Promise.all([own.ended, other.ended]), REACTION_MS, 'the subscriptions to end');
     expect(own.results).toEqual([{ data: { order: { id: order.id, status: 'PENDING' } } }]);
     expect(other.results[0].errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
   });
@@ -226,7 +227,11 @@ describe('subscriptions: bad input', () => {
       socket,
       'subscription { myOrderUpdates { orderId } orderStatusChanged(orderId: "x") { orderId } }',
     );
-    await Promise.all([unknownField.ended, missingArgument.ended, twoRootFields.ended]);
+    await within(
+      Promise.all([unknownField.ended, missingArgument.ended, twoRootFields.ended]),
+      REACTION_MS,
+      'the subscriptions to end',
+    );
     expect(errorCodesOf(unknownField)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(errorCodesOf(missingArgument)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(errorCodesOf(twoRootFields)).toContain('GRAPHQL_VALIDATION_FAILED');
@@ -236,7 +241,7 @@ describe('subscriptions: bad input', () => {
     const socket = open(fixture.tokenFor(alice));
     const syntax = subscribe(socket, 'subscription { myOrderUpdates { ');
     const variable = subscribe(socket, STATUS_CHANGED, { orderId: { not: 'an id' } });
-    await Promise.all([syntax.ended, variable.ended]);
+    await within(Promise.all([syntax.ended, variable.ended]), REACTION_MS, 'the subscriptions to end');
     expect(errorCodesOf(syntax)).toEqual(['GRAPHQL_PARSE_FAILED']);
     expect(errorCodesOf(variable)).toEqual(['BAD_USER_INPUT']);
   });
@@ -247,7 +252,7 @@ describe('subscriptions: bad input', () => {
     const allowed = [1, 2, 3].map(() => subscribe(socket, MY_UPDATES));
     await registered(before, 3);
     const refused = subscribe(socket, MY_UPDATES);
-    await refused.ended;
+    await within(refused.ended, REACTION_MS, 'the subscription to end');
     expect(errorCodesOf(refused)).toEqual(['BAD_REQUEST']);
     expect(allowed.every((received) => received.error === undefined && !received.completed)).toBe(true);
     expect(gateway.subscriptions!.fanOut.size).toBe(before + 3);
@@ -270,15 +275,15 @@ describe('subscriptions: bad input', () => {
     const silent = rawSocket();
     const garbage = rawSocket();
     const badSubscribe = rawSocket();
-    await new Promise((resolve) => garbage.socket.once('open', resolve));
+    await nextEvent(garbage.socket, 'open', REACTION_MS);
     garbage.socket.send('this is not json');
-    await new Promise((resolve) => badSubscribe.socket.once('open', resolve));
+    await nextEvent(badSubscribe.socket, 'open', REACTION_MS);
     badSubscribe.socket.send(JSON.stringify({ type: 'connection_init' }));
     badSubscribe.socket.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query: 42 } }));
 
-    expect(await garbage.closed).toBe(4400);
-    expect(await badSubscribe.closed).toBe(4400);
-    expect(await silent.closed).toBe(4408);
+    expect(await within(garbage.closed, REACTION_MS, 'the socket to close')).toBe(4400);
+    expect(await within(badSubscribe.closed, REACTION_MS, 'the socket to close')).toBe(4400);
+    expect(await within(silent.closed, REACTION_MS, 'the socket to close')).toBe(4408);
 
     await fixture.publish({ orderId: order.id, userId: alice, version: 2 });
     await eventually(() => healthy.results.length === 1, { message: 'the healthy socket to get its event' });

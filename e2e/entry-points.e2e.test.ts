@@ -31,10 +31,12 @@ const SERVICES = Object.keys(MIGRATIONS);
 const databaseUrl = (process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432').replace(/\/$/, '');
 const prefix = uniquePrefix();
 
-/** From spawn to exit for `MIGRATE_ONLY` (six processes loading at once on a shared machine). */
-const MIGRATE_DEADLINE_MS = 30_000;
+/** Processes started at once: enough to overlap, few enough to keep each one's deadline honest. */
+const CONCURRENCY = 3;
+/** From spawn to exit for `MIGRATE_ONLY` (a process loading on a shared machine). */
+const MIGRATE_DEADLINE_MS = 20_000;
 /** From spawn to `/health/ready`. */
-const READY_DEADLINE_MS = 30_000;
+const READY_DEADLINE_MS = 25_000;
 /** The services' graceful-shutdown limit in this test; they must exit 0 before it. */
 const SHUTDOWN_TIMEOUT_MS = 8_000;
 
@@ -59,6 +61,10 @@ function runEntryPoint(service: string, env: Record<string, string>): Run {
     cwd: ROOT,
     env: {
       ...process.env,
+      // As deployed, not as under jest (NODE_ENV=test changes libraries' behaviour, e.g. Apollo
+      // Server's own SIGTERM handling).
+      NODE_ENV: 'production',
+      JWT_SECRET: 'entry-point-test-secret',
       DATABASE_URL: databaseUrl,
       DATABASE_PREFIX: prefix,
       LOG_LEVEL: 'info',
@@ -96,6 +102,25 @@ function runEntryPoint(service: string, env: Record<string, string>): Run {
 }
 
 const running = new Set<ReturnType<typeof spawn>>();
+
+/** Runs `task` for every service, at most {@link CONCURRENCY} at a time; one promise per service. */
+function forEachService<T>(task: (service: string) => Promise<T>): Record<string, Promise<T>> {
+  let slots = CONCURRENCY;
+  const waiting: (() => void)[] = [];
+  const acquire = (): Promise<void> =>
+    slots > 0 ? Promise.resolve(void slots--) : new Promise((resolve) => waiting.push(resolve));
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next) next();
+    else slots++;
+  };
+  const results = Object.fromEntries(
+    SERVICES.map((service) => [service, acquire().then(() => task(service).finally(release))]),
+  );
+  // Each rejection is reported by the test of that service.
+  for (const result of Object.values(results)) result.catch(() => undefined);
+  return results;
+}
 
 /** `promise`, or a rejection naming `what` and showing the process output after `ms`. */
 async function within<T>(run: Run, promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -150,21 +175,12 @@ describe('each subgraph entry point', () => {
   describe('with MIGRATE_ONLY=true', () => {
     let runs: Record<string, Promise<{ exit: Exit; output: string }>>;
     beforeAll(() => {
-      // All six at once; each test then awaits its own.
-      runs = Object.fromEntries(
-        SERVICES.map((service) => {
-          const run = runEntryPoint(service, { MIGRATE_ONLY: 'true' });
-          return [
-            service,
-            within(run, run.exited, MIGRATE_DEADLINE_MS, 'MIGRATE_ONLY').then((exit) => ({
-              exit,
-              output: run.output(),
-            })),
-          ];
-        }),
-      );
-      // Rejections are reported by the test of that service.
-      for (const run of Object.values(runs)) run.catch(() => undefined);
+      // Side by side; each test then awaits its own.
+      runs = forEachService(async (service) => {
+        const run = runEntryPoint(service, { MIGRATE_ONLY: 'true' });
+        const exit = await within(run, run.exited, MIGRATE_DEADLINE_MS, 'MIGRATE_ONLY');
+        return { exit, output: run.output() };
+      });
     });
 
     it.each(SERVICES)('%s migrates, seeds and exits 0', async (service) => {
@@ -190,24 +206,18 @@ describe('each subgraph entry point', () => {
     const namespace = `${prefix}.`;
     let runs: Record<string, Promise<{ exit: Exit; tookMs: number; logs: Record<string, unknown>[] }>>;
     beforeAll(() => {
-      runs = Object.fromEntries(
-        SERVICES.map((service) => {
-          const run = runEntryPoint(service, {
-            [`${service.toUpperCase()}_PORT`]: '0',
-            KAFKA_NAMESPACE: namespace,
-          });
-          const stopped = (async () => {
-            await within(run, ready(run), READY_DEADLINE_MS, 'becoming ready');
-            const signalledAt = Date.now();
-            run.kill('SIGTERM');
-            // Past the limit the process exits 1 by itself; the extra second only catches a hang.
-            const exit = await within(run, run.exited, SHUTDOWN_TIMEOUT_MS + 1_000, 'shutting down');
-            return { exit, tookMs: Date.now() - signalledAt, logs: run.logs() };
-          })();
-          return [service, stopped];
-        }),
-      );
-      for (const run of Object.values(runs)) run.catch(() => undefined);
+      runs = forEachService(async (service) => {
+        const run = runEntryPoint(service, {
+          [`${service.toUpperCase()}_PORT`]: '0',
+          KAFKA_NAMESPACE: namespace,
+        });
+        await within(run, ready(run), READY_DEADLINE_MS, 'becoming ready');
+        const signalledAt = Date.now();
+        run.kill('SIGTERM');
+        // Past the limit the process exits 1 by itself; the extra second only catches a hang.
+        const exit = await within(run, run.exited, SHUTDOWN_TIMEOUT_MS + 1_000, 'shutting down');
+        return { exit, tookMs: Date.now() - signalledAt, logs: run.logs() };
+      });
     });
 
     it.each(SERVICES)('%s stops gracefully within SHUTDOWN_TIMEOUT_MS', async (service) => {

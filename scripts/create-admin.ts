@@ -3,9 +3,18 @@
  * existing account (and sets its password). Uses the user service's own database and rules.
  */
 import { parseArgs } from 'node:util';
-import { createLogger, loadConfig, migrate, openDatabase } from '@marketplace/platform';
+import {
+  configurationOrExit,
+  createLogger,
+  DomainError,
+  loadConfig,
+  migrate,
+  openDatabase,
+  readSettings,
+} from '@marketplace/platform';
 import { userMigrations } from '@marketplace/migrations';
 import { UserSchema } from '../subgraphs/user/src/entities/user.entity';
+import { userSettings } from '../subgraphs/user/src/settings';
 import { UserService } from '../subgraphs/user/src/user.service';
 
 async function main(): Promise<void> {
@@ -14,17 +23,19 @@ async function main(): Promise<void> {
     console.error('usage: npm run create-admin -- --email <email> --password <password>');
     process.exit(2);
   }
-  const config = loadConfig('user');
+  const config = configurationOrExit(() => loadConfig('user'));
+  const settings = configurationOrExit(() => readSettings(userSettings));
   const orm = await openDatabase({
     url: config.databaseUrl,
     databaseName: config.databaseName,
     entities: [UserSchema],
     migrations: userMigrations,
     log: createLogger('create-admin', 'warn'),
+    poolMax: 2,
   });
   try {
     await migrate(orm);
-    const user = await new UserService(config).createAdmin(
+    const user = await new UserService(config, settings).createAdmin(
       { em: orm.em.fork() },
       values.email,
       values.password,
@@ -36,7 +47,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const extensions = (error as { extensions?: { code?: string } }).extensions;
-  console.error(extensions?.code === 'BAD_USER_INPUT' ? `invalid input: ${(error as Error).message}` : error);
+  console.error(error instanceof DomainError ? `invalid input: ${error.message}` : error);
   process.exit(1);
 });

@@ -3,7 +3,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   badUserInput,
   createTokenSigner,
-  readSettings,
   unauthenticated,
   type PlatformConfig,
   type TokenSigner,
@@ -11,7 +10,7 @@ import {
 import { hashPassword, verifyPassword } from './domain/password';
 import { validateEmail, validateRegistration, type RegistrationFields } from './domain/registration';
 import { User } from './entities/user.entity';
-import { userSettings, type UserSettings } from './settings';
+import type { UserSettings } from './settings';
 
 export interface AuthResult {
   token: string;
@@ -36,7 +35,7 @@ export class UserService {
    *   bootstrap that do not pass them (the `create-admin` script) get them read and validated
    *   from the environment by the platform, as the bootstrap would.
    */
-  constructor(config: PlatformConfig, settings: UserSettings = readSettings(userSettings)) {
+  constructor(config: PlatformConfig, settings: UserSettings) {
     this.tokens = createTokenSigner(config.jwtSecret, config.jwtExpiresIn);
     this.hashCost = settings.passwordHashCost;
   }

@@ -54,12 +54,18 @@ export const DEV_JWT_SECRET = 'marketplace-graph-local-development-secret';
 export function platformSettings(serviceName: string) {
   const upper = serviceName.toUpperCase();
   return {
-    port: setting.integer(
-      `${upper}_PORT`,
-      'HTTP port of one service, e.g. `GATEWAY_PORT`, `ORDER_PORT`',
-      SERVICE_PORTS[serviceName] ?? 0,
-      { max: 65_535 },
-    ),
+    port: {
+      ...setting.integer(
+        `${upper}_PORT`,
+        'HTTP port of one service, e.g. `GATEWAY_PORT`, `ORDER_PORT` (0: any free port)',
+        SERVICE_PORTS[serviceName] ?? 0,
+        { max: 65_535 },
+      ),
+      defaultText:
+        SERVICE_PORTS[serviceName] === undefined
+          ? '4000–4006 by service'
+          : String(SERVICE_PORTS[serviceName]),
+    },
     host: setting.string('HOST', 'interface to bind (`0.0.0.0` in containers)', '127.0.0.1'),
     databaseUrl: setting.url(
       'DATABASE_URL',

@@ -1,7 +1,6 @@
 import { LockMode, UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  badUserInput,
   decodeTimeCursor,
   newestFirstAfter,
   enqueueEvent,
@@ -13,11 +12,7 @@ import {
   type Connection,
 } from '@marketplace/platform';
 
-import {
-  assertDeliveryTransition,
-  IllegalDeliveryTransitionError,
-  type DeliveryStatus,
-} from './domain/delivery-state';
+import { deliveryStateMachine, type DeliveryStatus } from './domain/delivery-state';
 import { validateDestination } from './domain/destination';
 import { Delivery } from './entities/delivery.entity';
 import { TrackingEvent } from './entities/tracking-event.entity';
@@ -32,16 +27,9 @@ export interface DeliveryServiceContext {
 }
 
 export interface DeliveryServiceOptions {
-  /** Where every parcel leaves from (`WAREHOUSE_ADDRESS`). Default {@link DEFAULT_WAREHOUSE_ADDRESS}. */
+  /** Where every parcel leaves from (`WAREHOUSE_ADDRESS`). */
   warehouseAddress: string;
 }
-
-export const DEFAULT_WAREHOUSE_ADDRESS = 'Marketplace warehouse, 1 Flower St, Moscow';
-
-/** Reads {@link DeliveryServiceOptions} from the environment, applying the defaults. */
-export const deliveryOptionsFromEnv = (env: NodeJS.ProcessEnv = process.env): DeliveryServiceOptions => ({
-  warehouseAddress: env.WAREHOUSE_ADDRESS?.trim() || DEFAULT_WAREHOUSE_ADDRESS,
-});
 
 export interface NewDelivery {
   orderId: string;
@@ -58,16 +46,10 @@ export interface DeliveryListArgs {
   after?: string | null;
 }
 
-const STAMP: Partial<Record<DeliveryStatus, 'shippedAt' | 'deliveredAt' | 'cancelledAt'>> = {
-  IN_TRANSIT: 'shippedAt',
-  DELIVERED: 'deliveredAt',
-  CANCELLED: 'cancelledAt',
-};
-
 /**
- * Deliveries and their lifecycle. Every status change takes the delivery's row lock, checks the
- * move against `domain/delivery-state`, and records a tracking event and the event announcing it
- * (`DeliveryCreated`, `DeliveryDispatched`, `DeliveryCompleted`, `DeliveryCancelled`, via the
+ * Deliveries and their lifecycle. Every status change takes the delivery's row lock, moves it
+ * through `deliveryStateMachine` (which stamps the time and records a tracking event) and adds the event announcing
+ * it (`DeliveryCreated`, `DeliveryDispatched`, `DeliveryCompleted`, `DeliveryCancelled`, via the
  * outbox) in the same transaction, so of two concurrent changes the second sees the first's result
  * (and is refused if it no longer applies), and an event goes out exactly when its change commits.
  */
@@ -108,19 +90,22 @@ export class DeliveryService {
     }
   }
 
-  /** `CREATED → IN_TRANSIT`. Unknown id: `NOT_FOUND`; any other status: `BAD_USER_INPUT`. */
+  /**
+   * `CREATED → IN_TRANSIT`. Unknown id: `NOT_FOUND`; any other status: `BAD_USER_INPUT` with
+   * reason `ILLEGAL_TRANSITION` (the state machine's refusal).
+   */
   dispatch(context: DeliveryServiceContext, id: string): Promise<Delivery> {
-    return this.changeStatusForClient(context, id, 'IN_TRANSIT', 'dispatch');
+    return this.changeStatusById(context, id, 'IN_TRANSIT');
   }
 
-  /** `IN_TRANSIT → DELIVERED`. Unknown id: `NOT_FOUND`; any other status: `BAD_USER_INPUT`. */
+  /** `IN_TRANSIT → DELIVERED`. Unknown id: `NOT_FOUND`; any other status: `ILLEGAL_TRANSITION`. */
   complete(context: DeliveryServiceContext, id: string): Promise<Delivery> {
-    return this.changeStatusForClient(context, id, 'DELIVERED', 'complete');
+    return this.changeStatusById(context, id, 'DELIVERED');
   }
 
   /**
    * Calls off an order's delivery (`CREATED → CANCELLED`); null when the order has none.
-   * Throws `IllegalDeliveryTransitionError` once the parcel has been dispatched.
+   * Throws the platform's `IllegalTransitionError` once the parcel has been dispatched.
    */
   cancelForOrder(
     context: DeliveryServiceContext,
@@ -147,26 +132,18 @@ export class DeliveryService {
     return toConnection(rows, limit, totalCount, timeCursorKey, cursor !== null);
   }
 
-  private async changeStatusForClient(
+  private async changeStatusById(
     context: DeliveryServiceContext,
     rawId: string,
     to: DeliveryStatus,
-    action: string,
   ): Promise<Delivery> {
     const id = parseId(rawId);
-    try {
-      const delivery = await this.changeStatus(context, { id }, to, null);
-      if (!delivery) throw notFound('Delivery', id);
-      return delivery;
-    } catch (error) {
-      if (error instanceof IllegalDeliveryTransitionError) {
-        throw badUserInput(`Cannot ${action} delivery ${id}: ${error.message}`, 'id');
-      }
-      throw error;
-    }
+    const delivery = await this.changeStatus(context, { id }, to, null);
+    if (!delivery) throw notFound('Delivery', id);
+    return delivery;
   }
 
-  /** The one place a delivery's status changes: row lock, state machine, timestamp, tracking event, event. */
+  /** The one place a delivery's status changes: row lock, state machine (timestamp, tracking event), event. */
   private async changeStatus(
     context: DeliveryServiceContext,
     where: FilterQuery<Delivery>,
@@ -180,12 +157,11 @@ export class DeliveryService {
         refresh: true,
       });
       if (!delivery) return null;
-      assertDeliveryTransition(delivery.status, to);
-      const now = new Date();
-      delivery.status = to;
-      const stamp = STAMP[to];
-      if (stamp) delivery[stamp] = now;
-      em.persist(new TrackingEvent(delivery, to, note, now));
+      deliveryStateMachine.transition(delivery, to, {
+        now: new Date(),
+        note,
+        record: (step) => em.persist(new TrackingEvent(delivery, step.status, step.note, step.occurredAt)),
+      });
       enqueueEvent(em, this.eventsTopic, deliveryStatusEvent(delivery));
       return delivery;
     });

@@ -10,27 +10,37 @@ import {
   type SubgraphDefinition,
 } from '@marketplace/platform';
 import { createLoaders, type DeliveryServices } from './context';
-import { DeliveryService, deliveryOptionsFromEnv } from './delivery.service';
+import { DeliveryService } from './delivery.service';
 import { DeliverySchema } from './entities/delivery.entity';
 import { TrackingEventSchema } from './entities/tracking-event.entity';
 import { deliveryWorkers } from './events';
 import { resolvers } from './resolvers';
+import { deliverySettings, type DeliverySettings } from './settings';
 
 export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
 
 /**
  * The delivery subgraph: shipments of paid orders and their tracking, created and called off from
- * order events and announced through the outbox. Building it has no side effects.
+ * order events and announced through the outbox. Building it has no side effects; its settings
+ * ({@link deliverySettings}) are read from the environment when the service starts.
  */
-export const deliverySubgraph: SubgraphDefinition<ReturnType<typeof createLoaders>, DeliveryServices> = {
+export const deliverySubgraph: SubgraphDefinition<
+  ReturnType<typeof createLoaders>,
+  DeliveryServices,
+  DeliverySettings
+> = {
   name: 'delivery',
   typeDefs,
   resolvers,
   entities: [DeliverySchema, TrackingEventSchema, OutboxMessageSchema, ProcessedEventSchema],
   migrations: deliveryMigrations,
   createLoaders,
-  createServices: ({ config }) => ({
-    deliveries: new DeliveryService(deliveryOptionsFromEnv(), namespaced(config, TOPICS.delivery)),
+  settings: deliverySettings,
+  createServices: ({ config, settings }) => ({
+    deliveries: new DeliveryService(
+      { warehouseAddress: settings.warehouseAddress.trim() },
+      namespaced(config, TOPICS.delivery),
+    ),
   }),
   workers: deliveryWorkers,
 };

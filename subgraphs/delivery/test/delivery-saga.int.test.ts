@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import {
   createEvent,
@@ -234,5 +235,88 @@ describe('delivery saga: dispatch and completion events', () => {
 
   it('answers NOT_FOUND when dispatching a delivery that does not exist (no delivery before OrderPaid)', async () => {
     expect(errorCodes(await dispatch(newId()))).toEqual(['NOT_FOUND']);
+  });
+});
+
+/**
+ * Makes the database refuse inserts into `table` for rows matching `condition` (SQL over `new`),
+ * as a constraint or a lost connection would in the middle of a transaction. Returns the undo.
+ */
+async function refuseInserts(table: string, condition: string): Promise<() => Promise<void>> {
+  const name = `refuse_${randomUUID().replace(/-/g, '')}`;
+  await sql(
+    `create function ${name}() returns trigger language plpgsql as $$
+       begin raise exception 'test refuses this % row', tg_table_name; end $$`,
+  );
+  await sql(
+    `create trigger ${name} before insert on ${table} for each row when (${condition}) execute function ${name}()`,
+  );
+  return async () => {
+    await sql(`drop trigger ${name} on ${table}`);
+    await sql(`drop function ${name}()`);
+  };
+}
+
+describe('delivery saga: an event commits with its change or not at all', () => {
+  it('creates no delivery when DeliveryCreated cannot be written, and one with one event when retried', async () => {
+    const orderId = newId();
+    const event = paid(orderId, newId());
+    const restore = await refuseInserts('outbox', `new.message_key = '${orderId}'`);
+    try {
+      await expect(apply(event)).rejects.toThrow(/test refuses this outbox row/);
+    } finally {
+      await restore();
+    }
+    expect(await deliveriesOf(orderId)).toEqual([]);
+    expect(
+      await sql(
+        'select 1 from tracking_events t join deliveries d on d.id = t.delivery_id where d.order_id = ?',
+        [orderId],
+      ),
+    ).toEqual([]);
+
+    expect(await apply(event)).toBe(true);
+    const [delivery] = await deliveriesOf(orderId);
+    expect(await trackingOf(delivery.id)).toEqual([{ status: 'CREATED', note: null }]);
+    expect((await outbox(orderId)).map((row) => row.type)).toEqual(['DeliveryCreated']);
+  });
+
+  it('leaves a delivery undispatched when DeliveryDispatched cannot be written', async () => {
+    const { orderId, delivery } = await paidOrder();
+    const restore = await refuseInserts(
+      'outbox',
+      `new.message_key = '${orderId}' and new.type = 'DeliveryDispatched'`,
+    );
+    let refused;
+    try {
+      refused = await dispatch(delivery.id);
+    } finally {
+      await restore();
+    }
+
+    expect(errorCodes(refused)).toEqual(['INTERNAL_SERVER_ERROR']);
+    expect((await deliveriesOf(orderId))[0].status).toBe('CREATED');
+    expect(await trackingOf(delivery.id)).toEqual([{ status: 'CREATED', note: null }]);
+
+    expect(errorCodes(await dispatch(delivery.id))).toEqual([]);
+    expect((await outbox(orderId)).map((row) => row.type)).toEqual(['DeliveryCreated', 'DeliveryDispatched']);
+  });
+
+  it('announces nothing when the tracking event of a change cannot be written', async () => {
+    const { orderId, delivery } = await paidOrder();
+    const restore = await refuseInserts(
+      'tracking_events',
+      `new.delivery_id = '${delivery.id}' and new.status = 'IN_TRANSIT'`,
+    );
+    let refused;
+    try {
+      refused = await dispatch(delivery.id);
+    } finally {
+      await restore();
+    }
+
+    expect(errorCodes(refused)).toEqual(['INTERNAL_SERVER_ERROR']);
+    expect((await deliveriesOf(orderId))[0].status).toBe('CREATED');
+    expect((await outbox(orderId)).map((row) => row.type)).toEqual(['DeliveryCreated']);
   });
 });

@@ -1,13 +1,29 @@
+import { IllegalTransitionError } from '@marketplace/platform';
 import {
-  assertDeliveryTransition,
-  canTransitionDelivery,
   compareTrackingEvents,
   deliveryEventVersion,
   DELIVERY_STATUSES,
-  IllegalDeliveryTransitionError,
-  isFinalDeliveryStatus,
+  deliveryStateMachine,
   type DeliveryStatus,
+  type StatefulDelivery,
+  type TrackingStep,
 } from './delivery-state';
+
+const AT = new Date('2026-11-21T10:00:00.000Z');
+
+const deliveryIn = (status: DeliveryStatus): StatefulDelivery => ({
+  status,
+  shippedAt: null,
+  deliveredAt: null,
+  cancelledAt: null,
+});
+
+/** Moves `delivery` to `to`, returning the tracking steps the machine recorded. */
+function move(delivery: StatefulDelivery, to: DeliveryStatus, note: string | null = null): TrackingStep[] {
+  const steps: TrackingStep[] = [];
+  deliveryStateMachine.transition(delivery, to, { now: AT, note, record: (step) => steps.push(step) });
+  return steps;
+}
 
 const ALLOWED: [DeliveryStatus, DeliveryStatus][] = [
   ['CREATED', 'IN_TRANSIT'],
@@ -16,9 +32,21 @@ const ALLOWED: [DeliveryStatus, DeliveryStatus][] = [
 ];
 
 describe('delivery state machine', () => {
-  it.each(ALLOWED)('allows %s → %s', (from, to) => {
-    expect(canTransitionDelivery(from, to)).toBe(true);
-    expect(() => assertDeliveryTransition(from, to)).not.toThrow();
+  it.each(ALLOWED)('allows %s → %s, recording one tracking step', (from, to) => {
+    const delivery = deliveryIn(from);
+    expect(move(delivery, to, 'a note')).toEqual([{ status: to, note: 'a note', occurredAt: AT }]);
+    expect(delivery.status).toBe(to);
+  });
+
+  it('stamps the time of each step', () => {
+    const shipped = deliveryIn('CREATED');
+    move(shipped, 'IN_TRANSIT');
+    expect(shipped).toEqual({ status: 'IN_TRANSIT', shippedAt: AT, deliveredAt: null, cancelledAt: null });
+    move(shipped, 'DELIVERED');
+    expect(shipped).toMatchObject({ status: 'DELIVERED', shippedAt: AT, deliveredAt: AT });
+    const cancelled = deliveryIn('CREATED');
+    move(cancelled, 'CANCELLED');
+    expect(cancelled).toEqual({ status: 'CANCELLED', shippedAt: null, deliveredAt: null, cancelledAt: AT });
   });
 
   const refused = DELIVERY_STATUSES.flatMap((from) =>
@@ -27,22 +55,35 @@ describe('delivery state machine', () => {
     ),
   );
 
-  it.each(refused)('refuses %s → %s with a typed error', (from, to) => {
-    expect(canTransitionDelivery(from, to)).toBe(false);
-    expect(() => assertDeliveryTransition(from, to)).toThrow(IllegalDeliveryTransitionError);
+  it.each(refused)('refuses %s → %s with ILLEGAL_TRANSITION, recording nothing', (from, to) => {
+    const delivery = deliveryIn(from);
+    const steps: TrackingStep[] = [];
+    expect(deliveryStateMachine.can(from, to)).toBe(false);
+    expect(() =>
+      deliveryStateMachine.transition(delivery, to, {
+        now: AT,
+        note: null,
+        record: (step) => steps.push(step),
+      }),
+    ).toThrow(IllegalTransitionError);
+    expect(delivery).toEqual(deliveryIn(from));
+    expect(steps).toEqual([]);
   });
 
   it('explains what the current status allows', () => {
-    expect(() => assertDeliveryTransition('IN_TRANSIT', 'CANCELLED')).toThrow(
+    expect(() => deliveryStateMachine.assert('IN_TRANSIT', 'CANCELLED')).toThrow(
       'A IN_TRANSIT delivery cannot become CANCELLED (it can become DELIVERED)',
     );
-    expect(() => assertDeliveryTransition('DELIVERED', 'IN_TRANSIT')).toThrow(
+    expect(() => deliveryStateMachine.assert('DELIVERED', 'IN_TRANSIT')).toThrow(
       'A DELIVERED delivery cannot become IN_TRANSIT (DELIVERED is final)',
     );
   });
 
   it('treats DELIVERED and CANCELLED as final', () => {
-    expect(DELIVERY_STATUSES.filter(isFinalDeliveryStatus)).toEqual(['DELIVERED', 'CANCELLED']);
+    expect(DELIVERY_STATUSES.filter((status) => deliveryStateMachine.isFinal(status))).toEqual([
+      'DELIVERED',
+      'CANCELLED',
+    ]);
   });
 
   it('orders tracking events by time, then by their place in the lifecycle', () => {

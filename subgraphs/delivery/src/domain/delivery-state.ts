@@ -1,3 +1,5 @@
+import { StateMachine } from '@marketplace/platform';
+
 /** Where a delivery is. */
 export type DeliveryStatus = 'CREATED' | 'IN_TRANSIT' | 'DELIVERED' | 'CANCELLED';
 
@@ -10,36 +12,61 @@ export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
 ];
 
 /** `CREATED → IN_TRANSIT → DELIVERED`, `CREATED → CANCELLED`; `DELIVERED` and `CANCELLED` are final. */
-const NEXT: Readonly<Record<DeliveryStatus, readonly DeliveryStatus[]>> = {
+const TRANSITIONS: Readonly<Record<DeliveryStatus, readonly DeliveryStatus[]>> = {
   CREATED: ['IN_TRANSIT', 'CANCELLED'],
   IN_TRANSIT: ['DELIVERED'],
   DELIVERED: [],
   CANCELLED: [],
 };
 
-/** A delivery was asked to move to a status its current one does not lead to. */
-export class IllegalDeliveryTransitionError extends Error {
-  constructor(
-    readonly from: DeliveryStatus,
-    readonly to: DeliveryStatus,
-  ) {
-    super(
-      `A ${from} delivery cannot become ${to}` +
-        (NEXT[from].length ? ` (it can become ${NEXT[from].join(' or ')})` : ` (${from} is final)`),
-    );
-    this.name = 'IllegalDeliveryTransitionError';
-  }
+/** What the machine changes of a delivery (the `Delivery` entity). */
+export interface StatefulDelivery {
+  status: DeliveryStatus;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
+  cancelledAt: Date | null;
 }
 
-export const canTransitionDelivery = (from: DeliveryStatus, to: DeliveryStatus): boolean =>
-  NEXT[from].includes(to);
-
-/** Throws {@link IllegalDeliveryTransitionError} unless `from → to` is allowed. */
-export function assertDeliveryTransition(from: DeliveryStatus, to: DeliveryStatus): void {
-  if (!canTransitionDelivery(from, to)) throw new IllegalDeliveryTransitionError(from, to);
+/** One step of a delivery's tracking history. */
+export interface TrackingStep {
+  /** The status the delivery entered. */
+  status: DeliveryStatus;
+  note: string | null;
+  occurredAt: Date;
 }
 
-export const isFinalDeliveryStatus = (status: DeliveryStatus): boolean => NEXT[status].length === 0;
+/** What a status change carries besides the new status. */
+export interface DeliveryTransition {
+  now: Date;
+  /** Shown with the tracking event, e.g. why a delivery was called off. */
+  note: string | null;
+  /** Stores the tracking event of the change (the service persists it in the same transaction). */
+  record(step: TrackingStep): void;
+}
+
+const STAMP: Partial<Record<DeliveryStatus, 'shippedAt' | 'deliveredAt' | 'cancelledAt'>> = {
+  IN_TRANSIT: 'shippedAt',
+  DELIVERED: 'deliveredAt',
+  CANCELLED: 'cancelledAt',
+};
+
+/**
+ * The delivery's transitions; every status change of a delivery goes through it. The hook stamps
+ * the time of the step (`shippedAt`, `deliveredAt`, `cancelledAt`) and records its tracking
+ * event. A refused change throws the platform's `IllegalTransitionError` and changes nothing.
+ */
+export const deliveryStateMachine = new StateMachine<DeliveryStatus, StatefulDelivery, DeliveryTransition>({
+  name: 'delivery',
+  transitions: TRANSITIONS,
+  describeRefusal: (from, to) =>
+    `A ${from} delivery cannot become ${to}` +
+    (TRANSITIONS[from].length ? ` (it can become ${TRANSITIONS[from].join(' or ')})` : ` (${from} is final)`),
+  onTransition: (delivery, _from, to, { now, note, record }) => {
+    const stamp = STAMP[to];
+    if (stamp) delivery[stamp] = now;
+    record({ status: to, note, occurredAt: now });
+  },
+});
 
 /**
  * Orders two events of one delivery: by time, then by status (the machine never revisits a status),

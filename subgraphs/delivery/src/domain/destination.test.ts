@@ -10,7 +10,7 @@ describe('destination', () => {
     ['too long', 'x'.repeat(MAX_ADDRESS_LENGTH + 1)],
   ])('refuses a %s address as BAD_USER_INPUT on destination', (_case, address) => {
     expect(() => validateDestination(address)).toThrow(
-      expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'destination' } }),
+      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { field: 'destination' } }),
     );
   });
 });

@@ -1,14 +1,17 @@
-import { isId, requireOwnerOrAdmin, requireViewer } from '@marketplace/platform';
+import { authorizeReference, referenceId } from '@marketplace/platform';
+import type { DeliveryContext } from '../context';
+import type { Delivery as DeliveryEntity } from '../entities/delivery.entity';
 import type { DeliveryResolvers } from '../generated/graphql';
+import type { EntityReference } from '../references';
 
 export const Delivery: DeliveryResolvers = {
   // Only the buyer and administrators may resolve a delivery, also through `_entities`.
-  __resolveReference: async (reference, context) => {
-    requireViewer(context.viewer);
-    if (!isId(reference.id)) return null;
-    const delivery = await context.loaders.deliveryById.load(reference.id.toLowerCase());
-    if (delivery) requireOwnerOrAdmin(context.viewer, delivery.userId);
-    return delivery;
-  },
+  __resolveReference: authorizeReference(
+    { ownerOfResult: (delivery: DeliveryEntity) => delivery.userId },
+    (reference: EntityReference, context: DeliveryContext) => {
+      const id = referenceId(reference);
+      return id ? context.loaders.deliveryById.load(id) : null;
+    },
+  ),
   trackingEvents: (delivery, _args, context) => context.loaders.trackingEventsByDeliveryId.load(delivery.id),
 };

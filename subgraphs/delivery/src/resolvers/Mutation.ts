@@ -1,13 +1,12 @@
-import { requireAdmin } from '@marketplace/platform';
+import { authorize } from '@marketplace/platform';
 import type { MutationResolvers } from '../generated/graphql';
 
+// Staff actions: administrators only, even the buyer may not move their own parcel.
 export const Mutation: MutationResolvers = {
-  dispatchDelivery: (_parent, { id }, context) => {
-    requireAdmin(context.viewer);
-    return context.services.deliveries.dispatch(context, id);
-  },
-  completeDelivery: (_parent, { id }, context) => {
-    requireAdmin(context.viewer);
-    return context.services.deliveries.complete(context, id);
-  },
+  dispatchDelivery: authorize('admin', (_parent, { id }, context) =>
+    context.services.deliveries.dispatch(context, id),
+  ),
+  completeDelivery: authorize('admin', (_parent, { id }, context) =>
+    context.services.deliveries.complete(context, id),
+  ),
 };

@@ -1,15 +1,15 @@
-import { parseId, requireAdmin, requireOwnerOrAdmin, requireViewer } from '@marketplace/platform';
-import type { QueryResolvers } from '../generated/graphql';
+import { authorize, parseId } from '@marketplace/platform';
+import type { DeliveryContext } from '../context';
+import type { Delivery } from '../entities/delivery.entity';
+import type { QueryDeliveryArgs, QueryResolvers } from '../generated/graphql';
 
 export const Query: QueryResolvers = {
-  delivery: async (_parent, { id }, context) => {
-    requireViewer(context.viewer);
-    const delivery = await context.loaders.deliveryById.load(parseId(id));
-    if (delivery) requireOwnerOrAdmin(context.viewer, delivery.userId);
-    return delivery;
-  },
-  deliveries: (_parent, args, context) => {
-    requireAdmin(context.viewer);
-    return context.services.deliveries.list(context, args);
-  },
+  // The buyer and administrators; a malformed id is BAD_USER_INPUT, an unknown one null.
+  delivery: authorize(
+    { ownerOfResult: (delivery: Delivery) => delivery.userId },
+    (_parent: unknown, { id }: QueryDeliveryArgs, context: DeliveryContext) =>
+      context.loaders.deliveryById.load(parseId(id)),
+  ),
+  // Administrators only.
+  deliveries: authorize('admin', (_parent, args, context) => context.services.deliveries.list(context, args)),
 };

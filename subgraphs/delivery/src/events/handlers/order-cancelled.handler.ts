@@ -1,6 +1,5 @@
-import { payloadOf, type EventHandler } from '@marketplace/platform';
+import { IllegalTransitionError, payloadOf, type EventHandler } from '@marketplace/platform';
 import type { DeliveryService } from '../../delivery.service';
-import { IllegalDeliveryTransitionError } from '../../domain/delivery-state';
 
 /**
  * `OrderCancelled` → the order's delivery is called off while it is still `CREATED`. A parcel
@@ -15,7 +14,7 @@ export const onOrderCancelled =
       const delivery = await deliveries.cancelForOrder({ em }, event.orderId, `Order cancelled (${reason})`);
       if (delivery) log.info({ deliveryId: delivery.id, reason }, 'delivery of a cancelled order called off');
     } catch (error) {
-      if (!(error instanceof IllegalDeliveryTransitionError)) throw error;
+      if (!(error instanceof IllegalTransitionError) || error.machine !== 'delivery') throw error;
       if (error.from === 'CANCELLED') return;
       log.warn(
         { status: error.from, reason },

@@ -356,6 +356,18 @@ describe('checkout', () => {
     expect(await ordersOf(userId)).toEqual([first.data!.checkout.id]);
   });
 
+  it('validates the input and looks the key up once per checkout', async () => {
+    const token = tokenFor(randomUUID());
+    await fillCart(token, [[roses, 1]]);
+    order.resetQueries();
+
+    const result = await checkout(token, { idempotencyKey: randomUUID(), shippingAddress: 'Moscow' });
+
+    expect(result.errors).toBeUndefined();
+    const lookups = order.queries.filter((sql) => /^select\b/i.test(sql) && /idempotency_key/.test(sql));
+    expect(lookups).toHaveLength(1);
+  });
+
   it('creates one order (and one OrderPlaced) for 5 concurrent checkouts with one key; all get it', async () => {
     const userId = randomUUID();
     const token = tokenFor(userId);

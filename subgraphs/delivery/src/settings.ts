@@ -11,7 +11,7 @@ export const DEFAULT_WAREHOUSE_ADDRESS = 'Marketplace warehouse, 1 Flower St, Mo
 export const deliverySettings: SettingsSpec<DeliverySettings> = {
   warehouseAddress: setting.string(
     'WAREHOUSE_ADDRESS',
-    'delivery: the address every parcel leaves from',
+    'the address every parcel leaves from',
     DEFAULT_WAREHOUSE_ADDRESS,
   ),
 };

@@ -17,17 +17,17 @@ export interface OrderSettings {
 export const orderSettings: SettingsSpec<OrderSettings> = {
   paymentTimeoutMinutes: setting.number(
     'ORDER_PAYMENT_TIMEOUT_MINUTES',
-    'order: minutes an order may stay unpaid before the expiry sweep cancels it (`PAYMENT_TIMEOUT`)',
+    'minutes an order may stay unpaid before the expiry sweep cancels it (`PAYMENT_TIMEOUT`)',
     10,
   ),
   expirySweepMs: setting.integer(
     'ORDER_EXPIRY_SWEEP_MS',
-    'order: pause between expiry sweeps in ms; `0` turns the background sweep off',
+    'pause between expiry sweeps in ms; `0` turns the background sweep off',
     30_000,
   ),
   expiryBatchSize: setting.integer(
     'ORDER_EXPIRY_BATCH_SIZE',
-    'order: unpaid orders the expiry sweep cancels per transaction',
+    'unpaid orders the expiry sweep cancels per transaction',
     100,
     { min: 1, max: 10_000 },
   ),

@@ -9,7 +9,7 @@ export interface PaymentSettings {
 export const paymentSettings: SettingsSpec<PaymentSettings> = {
   orderSyncWaitMs: setting.integer(
     'PAYMENT_ORDER_SYNC_WAIT_MS',
-    'payment: how long `payOrder` waits for an order it has not yet seen become payable, in ms',
+    'how long `payOrder` waits for an order it has not yet seen become payable, in ms',
     5_000,
   ),
 };

@@ -123,3 +123,29 @@ export async function eventually<T>(
 export async function pendingSchemaChanges(orm: Orm): Promise<string> {
   return (await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false })).trim();
 }
+
+/**
+ * Makes the database refuse writes to `table` for rows matching `condition` (SQL over `new`), as a
+ * constraint or a lost connection would in the middle of a transaction: a test then proves that a
+ * business write and its outbox row commit together or not at all. Returns the undo.
+ */
+export async function refuseWrites(
+  orm: Orm,
+  table: string,
+  condition: string,
+  operation: 'insert' | 'update' = 'insert',
+): Promise<() => Promise<void>> {
+  const name = `refuse_${randomBytes(8).toString('hex')}`;
+  const connection = orm.em.getConnection();
+  await connection.execute(
+    `create function ${name}() returns trigger language plpgsql as $$
+       begin raise exception 'test refuses this % row', tg_table_name; end $$`,
+  );
+  await connection.execute(
+    `create trigger ${name} before ${operation} on ${table} for each row when (${condition}) execute function ${name}()`,
+  );
+  return async () => {
+    await connection.execute(`drop trigger ${name} on ${table}`);
+    await connection.execute(`drop function ${name}()`);
+  };
+}

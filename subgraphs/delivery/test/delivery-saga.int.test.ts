@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import {
   createEvent,
@@ -16,6 +15,7 @@ import {
   errorCodes,
   eventually,
   graphql,
+  refuseWrites,
   startTestSubgraph,
   type TestSubgraph,
 } from '@marketplace/platform/testing';
@@ -246,24 +246,7 @@ describe('delivery saga: dispatch and completion events', () => {
   });
 });
 
-/**
- * Makes the database refuse inserts into `table` for rows matching `condition` (SQL over `new`),
- * as a constraint or a lost connection would in the middle of a transaction. Returns the undo.
- */
-async function refuseInserts(table: string, condition: string): Promise<() => Promise<void>> {
-  const name = `refuse_${randomUUID().replace(/-/g, '')}`;
-  await sql(
-    `create function ${name}() returns trigger language plpgsql as $$
-       begin raise exception 'test refuses this % row', tg_table_name; end $$`,
-  );
-  await sql(
-    `create trigger ${name} before insert on ${table} for each row when (${condition}) execute function ${name}()`,
-  );
-  return async () => {
-    await sql(`drop trigger ${name} on ${table}`);
-    await sql(`drop function ${name}()`);
-  };
-}
+const refuseInserts = (table: string, condition: string) => refuseWrites(service.orm, table, condition);
 
 describe('delivery saga: an event commits with its change or not at all', () => {
   it('creates no delivery when DeliveryCreated cannot be written, and one with one event when retried', async () => {

@@ -18,6 +18,7 @@ import {
   errorCodes,
   eventually,
   graphql,
+  refuseWrites,
   startTestSubgraph,
   type TestSubgraph,
 } from '@marketplace/platform/testing';
@@ -540,25 +541,7 @@ describe('order saga', () => {
   });
 });
 
-/**
- * Makes the database refuse inserts into `table` for rows matching `condition` (SQL over `new`),
- * as a constraint or a lost connection would in the middle of a transaction. Returns the undo.
- */
-async function refuseInserts(table: string, condition: string): Promise<() => Promise<void>> {
-  const name = `refuse_${randomUUID().replace(/-/g, '')}`;
-  const connection = service.orm.em.getConnection();
-  await connection.execute(
-    `create function ${name}() returns trigger language plpgsql as $$
-       begin raise exception 'test refuses this % row', tg_table_name; end $$`,
-  );
-  await connection.execute(
-    `create trigger ${name} before insert on ${table} for each row when (${condition}) execute function ${name}()`,
-  );
-  return async () => {
-    await connection.execute(`drop trigger ${name} on ${table}`);
-    await connection.execute(`drop function ${name}()`);
-  };
-}
+const refuseInserts = (table: string, condition: string) => refuseWrites(service.orm, table, condition);
 
 describe('outbox atomicity: an event commits with its change or not at all', () => {
   const cancel = (id: string, token: string) =>

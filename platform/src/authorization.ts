@@ -114,3 +114,15 @@ export function authorizeReference<TReference, TContext extends HasViewer, TResu
  */
 export const referenceId = (reference: { id: string }): string | null =>
   isId(reference.id) ? reference.id.toLowerCase() : null;
+
+/**
+ * `__resolveReference` of an entity whose id is its owner's user id — `User` in the subgraphs that
+ * add fields to it: `{ id }` for that user and administrators, `null` for an id that cannot exist.
+ */
+export const ownUserReference = authorizeReference(
+  { owner: (reference: { id: string }) => reference.id.toLowerCase() },
+  (reference: { id: string }) => {
+    const id = referenceId(reference);
+    return id ? { id } : null;
+  },
+);

@@ -9,7 +9,9 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { MigrationObject } from '@mikro-orm/core';
 import type { EntityManager, EntitySchema } from '@mikro-orm/postgresql';
-import type { DocumentNode, GraphQLFormattedError } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import { viewerFromHeader, type Viewer } from './auth';
 import type { PlatformConfig } from './config';
 import { migrate, openDatabase, type Orm, type QueryObserver } from './database';
@@ -89,6 +91,13 @@ export function settingsFor<TSettings>(
   const fromEnvironment = definition.settings ? readSettings(definition.settings) : ({} as TSettings);
   return { ...fromEnvironment, ...options.settings };
 }
+
+/**
+ * A subgraph's SDL, `src/schema.graphql` beside the module that calls this with its `__dirname`
+ * (from `src/` when run by tsx or jest, from `dist/` when compiled).
+ */
+export const readSubgraphSchema = (moduleDirectory: string): DocumentNode =>
+  parse(readFileSync(join(moduleDirectory, '..', 'src', 'schema.graphql'), 'utf8'));
 
 /** The service's own database, created when missing, with its entities and migrations. */
 function openSubgraphDatabase<TLoaders, TServices, TSettings>(

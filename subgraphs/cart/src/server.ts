@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import gql from 'graphql-tag';
 import { cartMigrations } from '@marketplace/migrations';
-import { ProcessedEventSchema, ServiceClient, type SubgraphDefinition } from '@marketplace/platform';
+import {
+  ProcessedEventSchema,
+  readSubgraphSchema,
+  ServiceClient,
+  type SubgraphDefinition,
+} from '@marketplace/platform';
 import { CartService } from './cart.service';
 import { createLoaders, type CartServices } from './context';
 import { CartSchema } from './entities/cart.entity';
@@ -12,7 +14,7 @@ import { ProductCatalog } from './product-catalog.client';
 import { resolvers } from './resolvers';
 import { cartSettings, type CartSettings } from './settings';
 
-export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
+export const typeDefs = readSubgraphSchema(__dirname);
 
 /**
  * The cart subgraph: each user's cart (`User.cart`) and the mutations that fill it; the products

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import gql from 'graphql-tag';
 import { deliveryMigrations } from '@marketplace/migrations';
 import {
   namespaced,
   OutboxMessageSchema,
   ProcessedEventSchema,
-  TOPICS,
+  readSubgraphSchema,
   type SubgraphDefinition,
+  TOPICS,
 } from '@marketplace/platform';
 import { createLoaders, type DeliveryServices } from './context';
 import { DeliveryService } from './delivery.service';
@@ -17,7 +15,7 @@ import { deliveryWorkers } from './events';
 import { resolvers } from './resolvers';
 import { deliverySettings, type DeliverySettings } from './settings';
 
-export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
+export const typeDefs = readSubgraphSchema(__dirname);
 
 /**
  * The delivery subgraph: shipments of paid orders and their tracking, created and called off from

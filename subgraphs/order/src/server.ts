@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import gql from 'graphql-tag';
 import { orderMigrations } from '@marketplace/migrations';
 import {
   createEventWorkers,
   namespaced,
   OutboxMessageSchema,
   ProcessedEventSchema,
-  TOPICS,
+  readSubgraphSchema,
   type SubgraphDefinition,
+  TOPICS,
 } from '@marketplace/platform';
 import { CheckoutService } from './checkout.service';
 import { CartClient } from './clients/cart.client';
@@ -24,7 +22,7 @@ import { OrderService } from './order.service';
 import { resolvers } from './resolvers';
 import { orderSettings, type OrderSettings } from './settings';
 
-export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
+export const typeDefs = readSubgraphSchema(__dirname);
 
 /**
  * The order subgraph: orders, their items and status history, checkout, cancellation, the order

@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import gql from 'graphql-tag';
 import { paymentMigrations } from '@marketplace/migrations';
 import {
   namespaced,
   OutboxMessageSchema,
   ProcessedEventSchema,
-  TOPICS,
+  readSubgraphSchema,
   type SubgraphDefinition,
+  TOPICS,
 } from '@marketplace/platform';
 import { createLoaders, type PaymentServices } from './context';
 import { PayableOrderSchema } from './entities/payable-order.entity';
@@ -20,7 +18,7 @@ import { resolvers } from './resolvers';
 import { paymentSettings, type PaymentSettings } from './settings';
 import { WalletService } from './wallet.service';
 
-export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
+export const typeDefs = readSubgraphSchema(__dirname);
 
 /**
  * The payment subgraph: wallets, their ledger and order payments, and the payment step of the order

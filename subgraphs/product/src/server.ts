@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import gql from 'graphql-tag';
 import { productMigrations } from '@marketplace/migrations';
 import {
   namespaced,
   OutboxMessageSchema,
   ProcessedEventSchema,
-  TOPICS,
+  readSubgraphSchema,
   type SubgraphDefinition,
+  TOPICS,
 } from '@marketplace/platform';
 import { CatalogService } from './catalog.service';
 import { createLoaders, type ProductServices } from './context';
@@ -19,7 +17,7 @@ import { resolvers } from './resolvers';
 import { productSettings, type ProductSettings } from './settings';
 import { StockReservationService } from './stock-reservation.service';
 
-export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
+export const typeDefs = readSubgraphSchema(__dirname);
 
 /**
  * The product subgraph: categories, products, stock and catalog search, and the stock side of the

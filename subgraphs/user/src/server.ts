@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import gql from 'graphql-tag';
 import { userMigrations } from '@marketplace/migrations';
-import type { SubgraphDefinition } from '@marketplace/platform';
+import { readSubgraphSchema, type SubgraphDefinition } from '@marketplace/platform';
 import { createLoaders, type UserServices } from './context';
 import { UserSchema } from './entities/user.entity';
 import { resolvers } from './resolvers';
 import { userSettings, type UserSettings } from './settings';
 import { UserService } from './user.service';
 
-export const typeDefs = gql(readFileSync(join(__dirname, '..', 'src', 'schema.graphql'), 'utf8'));
+export const typeDefs = readSubgraphSchema(__dirname);
 
 /** The user subgraph: accounts, sign-in and roles. Building it has no side effects. */
 export const userSubgraph: SubgraphDefinition<

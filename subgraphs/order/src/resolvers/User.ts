@@ -1,15 +1,9 @@
-import { authorize, authorizeReference, referenceId } from '@marketplace/platform';
+import { authorize, ownUserReference } from '@marketplace/platform';
 import type { UserResolvers } from '../generated/graphql';
 
+/** Only the user themself and administrators may resolve a user here, also through `_entities`. */
 export const User: UserResolvers = {
-  // Only the user themself and administrators may reach a user's orders, also via `_entities`.
-  __resolveReference: authorizeReference(
-    { owner: (reference) => reference.id.toLowerCase() },
-    (reference) => {
-      const id = referenceId(reference);
-      return id ? { id } : null;
-    },
-  ),
+  __resolveReference: ownUserReference,
   orders: authorize({ owner: (user) => user.id }, (user, args, context) =>
     context.services.orders.listUserOrders(context, user.id, args),
   ),

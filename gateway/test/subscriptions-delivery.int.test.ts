@@ -222,12 +222,20 @@ describe('subscriptions: federated payloads', () => {
     }
   `;
 
+  /** Pays for an order through the payment service, as its saga would: a funded wallet, then payOrder. */
+  async function payFor(orderId: string, amount: number): Promise<void> {
+    const { services, orm, config } = fixture.payment;
+    const context = { em: orm.em.fork() };
+    await services.wallets.topUp(context, alice, amount);
+    const total = { amount, currency: config.currency };
+    await services.orderPayments.recordPlaced(context, { orderId, userId: alice, total, version: 1 });
+    await services.orderPayments.recordStatusChange(context, orderId, 'AWAITING_PAYMENT', 2);
+    await services.orderPayments.payOrder(context, orderId);
+  }
+
   it("resolves the client's order selection across subgraphs, with aliases, fragments and directives", async () => {
     const order = await fixture.createOrder(alice);
-    await fixture.payment.services.payments.createPayment(
-      { em: fixture.payment.orm.em.fork() },
-      { orderId: order.id, userId: alice, amount: order.line.unitPriceAmount },
-    );
+    await payFor(order.id, order.line.unitPriceAmount);
     await fixture.delivery.services.deliveries.createDelivery(
       { em: fixture.delivery.orm.em.fork() },
       { orderId: order.id, userId: alice, destination: '1 Test Street, Moscow' },
@@ -250,7 +258,7 @@ describe('subscriptions: federated payloads', () => {
           placed: {
             id: order.id,
             items: [{ quantity: 1, item: { name: order.line.productName } }],
-            payment: { status: 'PENDING', amount: { amount: order.line.unitPriceAmount } },
+            payment: { status: 'SUCCEEDED', amount: { amount: order.line.unitPriceAmount } },
             delivery: { status: 'CREATED' },
           },
         },

@@ -1,18 +1,6 @@
-/**
- * Settles as `promise` does, or rejects once `ms` have passed: a bounded wait for tests, so a
- * hang fails fast with a message instead of running into the suite's timeout.
- */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { within } from '@marketplace/platform/testing';
+
+export { within };
 
 /** Resolves with the first emission of `event` (its arguments), bounded by `ms`. */
 export function nextEvent<TArgs extends unknown[]>(

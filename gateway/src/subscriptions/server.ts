@@ -3,14 +3,21 @@ import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { CloseCode, type Server as GraphQLWsServer, type WebSocket as GraphQLWsSocket } from 'graphql-ws';
 import { WebSocket } from 'ws';
-import { createKafka, namespaced, TOPICS, topicSettingsOf, type Logger } from '@marketplace/platform';
+import {
+  BroadcastConsumer,
+  createKafka,
+  namespaced,
+  TOPICS,
+  topicSettingsOf,
+  type Logger,
+} from '@marketplace/platform';
 import type { GatewayConfig } from '../config';
 import type { GatewayContext } from '../context';
 import { ANONYMOUS } from './auth';
 import { FanOut } from './fan-out';
+import { asOrderStatusChanged } from './order-event';
 import { executorFor } from './gateway-execution';
 import { createGraphQLWsServer, releaseConnection, type Connection } from './handlers';
-import { OrderEventSource } from './order-events.source';
 import { PayloadExecutor } from './payload-executor';
 import { startWebSocketTransport } from './transport';
 
@@ -28,7 +35,7 @@ export interface SubscriptionServerOptions {
 /** The live-tracking side of a running gateway. */
 export interface SubscriptionServer {
   fanOut: FanOut;
-  source: OrderEventSource;
+  source: BroadcastConsumer;
   /** Open sockets. */
   connectionCount(): number;
   /** Closes every socket and stops consuming; idempotent. */
@@ -70,16 +77,17 @@ function serveSocket(protocol: GraphQLWsServer<Connection>, socket: WebSocket, l
   };
 }
 
-function createOrderEventSource(config: GatewayConfig, log: Logger, fanOut: FanOut): OrderEventSource {
+/** This replica's own consumer of the order topic; `OrderStatusChanged` events go to the fan-out. */
+function createOrderEventSource(config: GatewayConfig, log: Logger, fanOut: FanOut): BroadcastConsumer {
   const { instanceId } = config.subscriptions;
   const sourceLog = log.child({ component: 'order-events' });
-  return new OrderEventSource({
+  return new BroadcastConsumer({
     kafka: createKafka(config, sourceLog, `gateway-${instanceId}`),
     topic: namespaced(config, TOPICS.order),
     topicSettings: topicSettingsOf(config),
     groupId: namespaced(config, `gateway.${instanceId}`),
     log: sourceLog,
-    onEvents: (events) => fanOut.publish(events),
+    onEvents: (events) => fanOut.publish(events.flatMap((event) => asOrderStatusChanged(event) ?? [])),
   });
 }
 

@@ -1,3 +1,4 @@
+export * from './broadcast-consumer';
 export * from './consumer';
 export * from './envelope';
 export * from './kafka';

@@ -1,28 +1,20 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import {
-  Backoff,
-  ensureTopics,
-  MalformedEventError,
-  parseEvent,
-  sleep,
-  type BackoffOptions,
-  type IntegrationEvent,
-  type Logger,
-  type TopicSettings,
-} from '@marketplace/platform';
-import { asOrderStatusChanged, type OrderStatusChangedEvent } from './order-event';
+import type { Logger } from '../logger';
+import { Backoff, sleep, type BackoffOptions } from '../retry';
+import { MalformedEventError, parseEvent, type IntegrationEvent } from './envelope';
+import { ensureTopics, type TopicSettings } from './kafka';
 
-export interface OrderEventSourceOptions {
+export interface BroadcastConsumerOptions {
   kafka: Kafka;
-  /** The order service's (namespaced) topic. */
+  /** The (namespaced) topic to follow. */
   topic: string;
   /** Partitions and replication of the topic when this source has to create it. */
   topicSettings: TopicSettings;
   /** This replica's own (namespaced) consumer group. */
   groupId: string;
   log: Logger;
-  /** Receives each batch's `OrderStatusChanged` events in offset order; should not reject. */
-  onEvents(events: OrderStatusChangedEvent[]): Promise<void>;
+  /** Receives each batch's events in offset order; should not reject. */
+  onEvents(events: IntegrationEvent[]): Promise<void>;
   /** Partitions handled at the same time. Default 3 (the default partition count). */
   partitionsConcurrently?: number;
   /** Pauses between failed starts. Default: from 1 s, growing to 30 s. */
@@ -33,8 +25,11 @@ export interface OrderEventSourceOptions {
 const STOP_WAIT_MS = 3_000;
 
 /**
- * Consumes the order topic for this gateway replica. Each replica has its own consumer group, so
- * each receives every event (broadcast) and serves its own sockets.
+ * Follows a topic for one replica of a service that needs every event, not a share of them (the
+ * gateway's live tracking): each replica has its own consumer group, so each receives every event.
+ * Unlike the {@link IdempotentConsumer} it applies nothing to a database: it hands each batch of
+ * parsed events to `onEvents` and commits. Like every Kafka client of the project it lives in the
+ * platform, so services never depend on kafkajs themselves.
  *
  * - A new group starts at the end of the topic as it was when the consumer started (partitions
  *   without a committed offset are sought there), so nothing produced after start-up is skipped
@@ -44,7 +39,7 @@ const STOP_WAIT_MS = 3_000;
  * - Start-up never blocks the gateway: failures are retried in the background with backoff, and
  *   kafkajs restarts the consumer after a crash; {@link consuming} tells readiness the state.
  */
-export class OrderEventSource {
+export class BroadcastConsumer {
   private consumer: Consumer | undefined;
   private running = false;
   private joined = false;
@@ -53,7 +48,7 @@ export class OrderEventSource {
   private stopping = new AbortController();
   private readonly backoff: Backoff;
 
-  constructor(private readonly options: OrderEventSourceOptions) {
+  constructor(private readonly options: BroadcastConsumerOptions) {
     this.backoff = new Backoff({ initialDelayMs: 1_000, maxDelayMs: 30_000, ...options.backoff });
   }
 
@@ -98,7 +93,7 @@ export class OrderEventSource {
         const delay = this.backoff.next();
         this.options.log.warn(
           { err: error, retryInMs: delay },
-          'order event consumer could not start; retrying',
+          'broadcast consumer could not start; retrying',
         );
         await sleep(delay, this.stopping.signal);
       }
@@ -143,11 +138,11 @@ export class OrderEventSource {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
-      log.info({ groupId, topic }, 'order event consumer joined');
+      log.info({ groupId, topic }, 'broadcast consumer joined');
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
-      log.warn({ err: payload.error, restart: payload.restart }, 'order event consumer crashed');
+      log.warn({ err: payload.error, restart: payload.restart }, 'broadcast consumer crashed');
       // kafkajs restarts after retriable errors by itself; after any other, start over.
       if (!payload.restart && this.running && this.consumer === consumer) {
         this.consumer = undefined;
@@ -188,22 +183,21 @@ export class OrderEventSource {
   }
 
   private async handleBatch({ batch, heartbeat }: EachBatchPayload): Promise<void> {
-    const events: OrderStatusChangedEvent[] = [];
+    const events: IntegrationEvent[] = [];
     for (const message of batch.messages) {
       let event: IntegrationEvent;
       try {
         event = parseEvent(message.value);
       } catch (error) {
         if (!(error instanceof MalformedEventError)) throw error;
-        // The order service's own consumers dead-letter it; live tracking just skips it.
+        // The owning service's idempotent consumers dead-letter it; a broadcast reader skips it.
         this.options.log.warn(
-          { partition: batch.partition, offset: message.offset, reason: error.message },
-          'skipped a malformed message on the order topic',
+          { topic: batch.topic, partition: batch.partition, offset: message.offset, reason: error.message },
+          'skipped a malformed message',
         );
         continue;
       }
-      const statusChanged = asOrderStatusChanged(event);
-      if (statusChanged) events.push(statusChanged);
+      events.push(event);
     }
     if (events.length > 0) await this.options.onEvents(events);
     await heartbeat();

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
-import { createLogger } from '@marketplace/platform';
-import { within } from '../../test/deadline';
-import { OrderEventSource, type OrderEventSourceOptions } from './order-events.source';
+import { createLogger } from '../logger';
+import { within } from '../testing';
+import { BroadcastConsumer, type BroadcastConsumerOptions } from './broadcast-consumer';
 
 const log = createLogger('order-events-test', 'silent');
 
@@ -31,8 +31,8 @@ function fakeKafka(failures = Infinity) {
   return { kafka, createTopics, consumer, attempts: () => attempts };
 }
 
-function sourceWith(kafka: Kafka, overrides: Partial<OrderEventSourceOptions> = {}): OrderEventSource {
-  return new OrderEventSource({
+function sourceWith(kafka: Kafka, overrides: Partial<BroadcastConsumerOptions> = {}): BroadcastConsumer {
+  return new BroadcastConsumer({
     kafka,
     topic: 'test.order.events',
     topicSettings: { partitions: 7, replicationFactor: 2 },
@@ -52,7 +52,7 @@ async function until(check: () => boolean, ms = 2_000): Promise<void> {
   }
 }
 
-describe('OrderEventSource', () => {
+describe('BroadcastConsumer', () => {
   it('keeps retrying a failed start with backoff until it stops', async () => {
     const { kafka, attempts } = fakeKafka();
     const source = sourceWith(kafka, { backoff: { initialDelayMs: 1, maxDelayMs: 5 } });

@@ -101,7 +101,7 @@ describe('gateway', () => {
         const response = await fetch(`${base}/health/ready`);
         return response.status === 200 && ((await response.json()) as { checks: Record<string, boolean> });
       },
-      { message: 'readiness' },
+      { timeoutMs: 5_000, message: 'readiness' },
     );
     expect(ready.checks).toEqual({ kafka: true });
   });
@@ -117,7 +117,7 @@ describe('gateway', () => {
         const after = await graphql<{ __type: { enumValues: { name: string }[] } }>(gateway.url, probe);
         return after.data?.__type.enumValues.some((value) => value.name === 'COURIER');
       },
-      { message: 'the new supergraph to be served' },
+      { timeoutMs: 5_000, message: 'the new supergraph to be served' },
     );
   });
 });

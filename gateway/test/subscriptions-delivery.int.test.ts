@@ -42,6 +42,7 @@ function open(target: RunningGateway, token: string): Socket {
 
 const registered = (target: RunningGateway, count: number): Promise<true> =>
   eventually(() => target.subscriptions!.fanOut.size === count || undefined, {
+    timeoutMs: 5_000,
     message: `${count} subscription(s) to be registered`,
   });
 
@@ -51,12 +52,18 @@ const versionsOf = (results: { data?: VersionEvent | null }[]): (number | undefi
 beforeAll(async () => {
   fixture = await startSubscriptionFixture();
   gateway = await fixture.startGateway();
-  await eventually(() => gateway.subscriptions!.source.consuming, { message: 'the consumer to join' });
+  await eventually(() => gateway.subscriptions!.source.consuming, {
+    timeoutMs: 20_000,
+    message: 'the consumer to join',
+  });
 });
 
 afterEach(async () => {
   await Promise.all(sockets.splice(0).map((socket) => socket.client.dispose()));
-  await eventually(() => gateway.subscriptions!.fanOut.size === 0, { message: 'subscriptions to end' });
+  await eventually(() => gateway.subscriptions!.fanOut.size === 0, {
+    timeoutMs: 5_000,
+    message: 'subscriptions to end',
+  });
 });
 
 afterAll(async () => {
@@ -90,7 +97,10 @@ describe('subscriptions: delivery guarantees', () => {
     });
     await relay.start();
     try {
-      await eventually(() => received.results.length === 2, { message: 'both status changes' });
+      await eventually(() => received.results.length === 2, {
+        timeoutMs: 5_000,
+        message: 'both status changes',
+      });
     } finally {
       await relay.stop();
     }
@@ -129,6 +139,7 @@ describe('subscriptions: delivery guarantees', () => {
     await publish(5);
 
     await eventually(() => received.results.length >= 3 && versionsOf(received.results).includes(5), {
+      timeoutMs: 5_000,
       message: 'version 5',
     });
     expect(versionsOf(received.results)).toEqual([2, 4, 5]);
@@ -141,14 +152,17 @@ describe('subscriptions: delivery guarantees', () => {
     });
     await registered(gateway, 1);
     await fixture.publish({ orderId: order.id, userId: alice, version: 2 });
-    await eventually(() => received.results.length === 1, { message: 'version 2' });
+    await eventually(() => received.results.length === 1, { timeoutMs: 5_000, message: 'version 2' });
     const { source } = gateway.subscriptions!;
 
     // Produced while the consumer is down: delivered once it is back.
     await source.stop();
     await fixture.publish({ orderId: order.id, userId: alice, version: 3 });
     source.start();
-    await eventually(() => versionsOf(received.results).includes(3), { message: 'version 3' });
+    await eventually(() => versionsOf(received.results).includes(3), {
+      timeoutMs: 5_000,
+      message: 'version 3',
+    });
 
     // Kafka redelivers the whole topic (as after a lost commit): nothing is delivered twice.
     await source.stop();
@@ -164,14 +178,20 @@ describe('subscriptions: delivery guarantees', () => {
     await admin.disconnect();
     source.start();
     await fixture.publish({ orderId: order.id, userId: alice, version: 4 });
-    await eventually(() => versionsOf(received.results).includes(4), { message: 'version 4' });
+    await eventually(() => versionsOf(received.results).includes(4), {
+      timeoutMs: 5_000,
+      message: 'version 4',
+    });
 
     expect(versionsOf(received.results)).toEqual([2, 3, 4]);
   });
 
   it('lets two gateway instances each deliver every event to their own clients', async () => {
     const second = await fixture.startGateway();
-    await eventually(() => second.subscriptions!.source.consuming, { message: 'the second consumer' });
+    await eventually(() => second.subscriptions!.source.consuming, {
+      timeoutMs: 20_000,
+      message: 'the second consumer',
+    });
     const order = await fixture.createOrder(alice);
     const token = fixture.tokenFor(alice);
     const onFirst = subscribe<VersionEvent>(open(gateway, token), VERSIONS, { id: order.id });
@@ -182,6 +202,7 @@ describe('subscriptions: delivery guarantees', () => {
     await fixture.publish({ orderId: order.id, userId: alice, version: 3 });
 
     await eventually(() => onFirst.results.length === 2 && onSecond.results.length === 2, {
+      timeoutMs: 5_000,
       message: 'both instances to deliver both events',
     });
     expect(versionsOf(onFirst.results)).toEqual([2, 3]);
@@ -248,7 +269,7 @@ describe('subscriptions: federated payloads', () => {
 
     await fixture.publish({ orderId: order.id, userId: alice, version: 2, previousStatus: 'PENDING' });
 
-    await eventually(() => received.results.length === 1, { message: 'the event' });
+    await eventually(() => received.results.length === 1, { timeoutMs: 5_000, message: 'the event' });
     expect(received.results[0]).toEqual({
       data: {
         event: {
@@ -287,6 +308,7 @@ describe('subscriptions: federated payloads', () => {
 
     await fixture.publish({ orderId: order.id, userId: alice, version: 2 });
     await eventually(() => subscribers.every((received) => received.results.length === 1), {
+      timeoutMs: 5_000,
       message: 'every subscriber to get the event',
     });
     fixture.order.server.off('request', count);
@@ -335,7 +357,7 @@ describe('subscriptions: start-up and schema', () => {
       });
       await registered(late, 1);
       await fixture.publish({ orderId: order.id, userId: alice, version: 2 });
-      await eventually(() => received.results.length === 1, { message: 'the event' });
+      await eventually(() => received.results.length === 1, { timeoutMs: 5_000, message: 'the event' });
     } finally {
       await Promise.all(sockets.splice(0).map((socket) => socket.client.dispose()));
       await late.stop();
@@ -364,7 +386,7 @@ describe('subscriptions: start-up and schema', () => {
           );
           return probe.data?.__schema.subscriptionType !== null;
         },
-        { message: 'the new supergraph' },
+        { timeoutMs: 5_000, message: 'the new supergraph' },
       );
       const after = subscribe(open(reloading, token), 'subscription { myOrderUpdates { version } }');
       await registered(reloading, 1);

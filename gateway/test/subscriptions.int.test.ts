@@ -49,6 +49,7 @@ function open(token?: string, params?: Record<string, unknown>): Socket {
 /** Resolves once the gateway has registered `count` more live subscriptions than `before`. */
 const registered = (before: number, count = 1): Promise<true> =>
   eventually(() => gateway.subscriptions!.fanOut.size === before + count || undefined, {
+    timeoutMs: 5_000,
     message: `${count} subscription(s) to be registered`,
   });
 
@@ -58,7 +59,10 @@ beforeAll(async () => {
     connectionInitWaitTimeoutMs: 500,
     maxSubscriptionsPerConnection: 3,
   });
-  await eventually(() => gateway.subscriptions!.source.consuming, { message: 'the consumer to join' });
+  await eventually(() => gateway.subscriptions!.source.consuming, {
+    timeoutMs: 20_000,
+    message: 'the consumer to join',
+  });
 });
 
 afterEach(async () => {
@@ -82,7 +86,7 @@ describe('subscriptions: authorization', () => {
 
     await fixture.publish({ orderId: order.id, userId: alice, version: 2, previousStatus: 'PENDING' });
 
-    await eventually(() => received.results.length === 1, { message: 'the event' });
+    await eventually(() => received.results.length === 1, { timeoutMs: 5_000, message: 'the event' });
     expect(received.results[0]).toEqual({
       data: {
         orderStatusChanged: {
@@ -121,7 +125,7 @@ describe('subscriptions: authorization', () => {
     );
     await registered(before);
     await fixture.publish({ orderId: order.id, userId: alice, version: 2 });
-    await eventually(() => received.results.length === 1, { message: 'the event' });
+    await eventually(() => received.results.length === 1, { timeoutMs: 5_000, message: 'the event' });
     expect(received.results[0].data?.orderStatusChanged.orderId).toBe(order.id);
   });
 
@@ -142,10 +146,11 @@ describe('subscriptions: authorization', () => {
 
     // Bob's event first; once Bob has it, a leak to the others would already be on their sockets.
     await fixture.publish({ orderId: bobOrder.id, userId: bob, version: 2 });
-    await eventually(() => forBob.results.length === 1, { message: "Bob's event" });
+    await eventually(() => forBob.results.length === 1, { timeoutMs: 5_000, message: "Bob's event" });
     await fixture.publish({ orderId: aliceOrder.id, userId: alice, version: 2 });
     await fixture.publish({ orderId: adminOrder.id, userId: admin, version: 2 });
     await eventually(() => forAlice.results.length > 0 && forAdmin.results.length > 0, {
+      timeoutMs: 5_000,
       message: 'their own events',
     });
 
@@ -168,7 +173,7 @@ describe('subscriptions: authorization', () => {
     // An event claiming another owner for the followed order must not reach Alice.
     await fixture.publish({ orderId: order.id, userId: bob, version: 2 });
     await fixture.publish({ orderId: order.id, userId: alice, version: 3 });
-    await eventually(() => received.results.length > 0, { message: 'the owned event' });
+    await eventually(() => received.results.length > 0, { timeoutMs: 5_000, message: 'the owned event' });
     expect(received.results.map((result) => result.data?.orderStatusChanged.version)).toEqual([3]);
   });
 
@@ -286,7 +291,10 @@ describe('subscriptions: bad input', () => {
     expect(await within(silent.closed, REACTION_MS, 'the socket to close')).toBe(4408);
 
     await fixture.publish({ orderId: order.id, userId: alice, version: 2 });
-    await eventually(() => healthy.results.length === 1, { message: 'the healthy socket to get its event' });
+    await eventually(() => healthy.results.length === 1, {
+      timeoutMs: 5_000,
+      message: 'the healthy socket to get its event',
+    });
     const http = await graphql<{ __typename: string }>(gateway.url, '{ __typename }');
     expect(http.data?.__typename).toBe('Query');
   });

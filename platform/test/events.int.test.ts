@@ -245,7 +245,10 @@ describe('idempotent consumer', () => {
       topic: consumedTopic,
       messages: [{ key: duplicated.orderId, value: JSON.stringify(marker) }],
     });
-    await eventually(async () => (await effects('dedupe')).includes(marker.eventId), { message: 'marker' });
+    await eventually(async () => (await effects('dedupe')).includes(marker.eventId), {
+      timeoutMs: 5_000,
+      message: 'marker',
+    });
     expect((await effects('dedupe')).sort()).toEqual(
       [duplicated.eventId, other.eventId, marker.eventId].sort(),
     );

@@ -96,10 +96,22 @@ export async function startTestSubgraph<TLoaders, TServices, TSettings>(
   };
 }
 
+export interface EventuallyOptions {
+  /**
+   * The deadline, always explicit and as short as what is awaited allows (a Kafka hop: a few
+   * seconds; a whole saga under load: tens), so a broken guarantee fails fast with `message`.
+   */
+  timeoutMs: number;
+  /** Pause between checks. Default 50 ms. */
+  intervalMs?: number;
+  /** What is awaited, for the failure message. */
+  message?: string;
+}
+
 /** Polls `check` until it returns a value other than `undefined`/`false`, or fails at the deadline. */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 10_000, intervalMs = 50, message = 'condition' } = {},
+  { timeoutMs, intervalMs = 50, message = 'condition' }: EventuallyOptions,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -124,7 +124,8 @@ async function main(): Promise<void> {
     detached: true,
   });
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close': the process has exited and its output (and that of the services sharing it) is read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
@@ -147,9 +148,14 @@ async function main(): Promise<void> {
     process.kill(-child.pid!, 'SIGINT');
     const code = await Promise.race([
       exited,
-      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 60_000)),
+      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000)),
     ]);
-    if (code === 'timeout') throw new Error('the stack did not stop within 60 s of Ctrl-C');
+    if (code === 'timeout') throw new Error('the stack did not stop within 30 s of Ctrl-C');
+    // Every service stopped gracefully: none hit its SHUTDOWN_TIMEOUT_MS or had to be killed.
+    for (const sign of ['shutdown timed out', 'shutdown failed', 'did not stop within']) {
+      if (output.includes(sign)) throw new Error(`a service did not stop gracefully ("${sign}")`);
+    }
+    if (!/^stopped$/m.test(output)) throw new Error('npm start did not report "stopped"');
     for (const port of [4000, ...SUBGRAPHS.map((subgraph) => subgraph.port)]) {
       if (await portOpen(port)) throw new Error(`port ${port} is still open after Ctrl-C`);
     }

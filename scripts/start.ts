@@ -5,7 +5,7 @@
  *  3. Start the six subgraphs (each creates and migrates its own database; product seeds a demo
  *     catalog), wait until each is ready, then the gateway. Their logs are `LOG_FORMAT=pretty`
  *     (time, service, message, multi-line stack traces) and reach this terminal as they are.
- *  4. Ctrl-C stops everything in reverse order.
+ *  4. Ctrl-C stops the gateway, then the subgraphs (side by side), then Kafka if it started it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -77,17 +77,27 @@ async function main(): Promise<void> {
   };
   const children: Child[] = [];
   let stopping = false;
+  // Each service exits by itself at its SHUTDOWN_TIMEOUT_MS; the margin only catches a hang.
+  const killAfterMs = Number(process.env.SHUTDOWN_TIMEOUT_MS || 10_000) + 2_000;
+  const stopChild = async ({ name, process: child }: Child): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, killAfterMs))]);
+    if (child.exitCode === null && child.signalCode === null) {
+      console.error(color(31, `${name} did not stop within ${killAfterMs} ms; killing it`));
+      child.kill('SIGKILL');
+    }
+  };
   const stopAll = async (exitCode: number): Promise<void> => {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping…');
-    for (const child of [...children].reverse()) {
-      if (child.process.exitCode !== null) continue;
-      const exited = new Promise((resolve) => child.process.once('exit', resolve));
-      child.process.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      if (child.process.exitCode === null) child.process.kill('SIGKILL');
-    }
+    // The gateway first (no new requests), then the subgraphs side by side (each drains its own
+    // outbox and leaves its consumer group), Kafka last.
+    const gateway = children.filter((child) => child.name === 'gateway');
+    await Promise.all(gateway.map(stopChild));
+    await Promise.all(children.filter((child) => child.name !== 'gateway').map(stopChild));
     if (kafka.startedByUs) await kafka.stop();
     console.log('stopped');
     process.exit(exitCode);

@@ -80,6 +80,8 @@ function createApollo(
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
     ],
+    // runMain owns SIGINT/SIGTERM and stops subscriptions, HTTP and Apollo in order.
+    stopOnTerminationSignals: false,
   });
 }
 

@@ -194,6 +194,9 @@ export function buildSubgraphServer<TLoaders, TServices, TSettings>(
     formatError: maskInternalErrors(log),
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    // runMain owns SIGINT/SIGTERM and stops the whole service in order; Apollo's own handlers
+    // (installed unless NODE_ENV=test) would stop it alone and hang the ordered shutdown.
+    stopOnTerminationSignals: false,
   });
 }
 

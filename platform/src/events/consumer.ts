@@ -106,7 +106,14 @@ export class IdempotentConsumer implements Worker {
     await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopic)], this.options.topicSettings);
     this.producer = kafka.producer({ createPartitioner: PARTITIONER });
     await this.producer.connect();
-    const consumer = kafka.consumer({ groupId, sessionTimeout: 15_000, heartbeatInterval: 1_000 });
+    // A fetch returns as soon as a message arrives; the wait only bounds an idle poll, and so how long
+    // a graceful stop waits for the poll in flight.
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: 15_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 1_000,
+    });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || !this.running) return;

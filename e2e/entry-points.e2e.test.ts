@@ -15,7 +15,7 @@ import { uniquePrefix } from '@marketplace/platform/testing';
 /**
  * Every subgraph's real entry point (`subgraphs/<name>/src/main.ts`, as deployed) in a child
  * process: `MIGRATE_ONLY=true` migrates, seeds and exits 0; a normal start becomes ready and a
- * SIGTERM stops it gracefully, well within `SHUTDOWN_TIMEOUT_MS`. The six run side by side.
+ * SIGTERM stops it gracefully, well within `SHUTDOWN_TIMEOUT_MS`. They run three at a time.
  */
 
 const ROOT = join(__dirname, '..');
@@ -37,8 +37,10 @@ const CONCURRENCY = 3;
 const MIGRATE_DEADLINE_MS = 20_000;
 /** From spawn to `/health/ready`. */
 const READY_DEADLINE_MS = 25_000;
-/** The services' graceful-shutdown limit in this test; they must exit 0 before it. */
+/** The services' graceful-shutdown limit in this test; past it a service exits 1 by itself. */
 const SHUTDOWN_TIMEOUT_MS = 8_000;
+/** "Well within" the limit: a graceful stop takes about a second, even on a busy machine. */
+const GRACEFUL_STOP_MS = SHUTDOWN_TIMEOUT_MS / 2;
 
 interface Exit {
   code: number | null;
@@ -220,7 +222,7 @@ describe('each subgraph entry point', () => {
       });
     });
 
-    it.each(SERVICES)('%s stops gracefully within SHUTDOWN_TIMEOUT_MS', async (service) => {
+    it.each(SERVICES)('%s stops gracefully, well within SHUTDOWN_TIMEOUT_MS', async (service) => {
       const { exit, tookMs, logs } = await runs[service];
       const messages = logs.map((line) => line.msg);
       expect({ exit, timedOut: messages.includes('shutdown timed out') }).toEqual({
@@ -228,7 +230,7 @@ describe('each subgraph entry point', () => {
         timedOut: false,
       });
       expect(messages).toContain('stopped');
-      expect(tookMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+      expect(tookMs).toBeLessThan(GRACEFUL_STOP_MS);
     });
   });
 });

@@ -4,6 +4,7 @@ import {
   eventually,
   startTestSubgraph,
   uniquePrefix,
+  within,
   type TestSubgraph,
 } from '@marketplace/platform/testing';
 import type { OrderServices } from '../src/context';
@@ -142,7 +143,13 @@ describe('unpaid order expiry', () => {
       await blocker.query('begin');
       await blocker.query('select id from orders where id = $1 for update', [held]);
 
-      const whileHeld = await replicaB.services.expiry.sweepExpired(now);
+      // Bounded: a sweep that waits for the held row (no SKIP LOCKED) fails here in seconds, and
+      // ending the blocker below then releases the lock instead of hanging the suite.
+      const whileHeld = await within(
+        replicaB.services.expiry.sweepExpired(now),
+        5_000,
+        'a sweep past a held row',
+      );
 
       expect(whileHeld).toBe(1);
       expect(await statusesOf([held, other])).toEqual(

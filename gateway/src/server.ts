@@ -95,16 +95,6 @@ export const contextOf =
     return { viewer, authorization, requestId: requestIdOf(request) };
   };
 
-/** How long requests in flight get to finish on shutdown before their connections are cut. */
-const HTTP_CLOSE_GRACE_MS = 5_000;
-
-/** Closes the HTTP server: idle keep-alive connections at once, busy ones after a grace period. */
-async function closeHttpServer(server: Server): Promise<void> {
-  const cutOff = setTimeout(() => server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
-  await closeServer(server);
-  clearTimeout(cutOff);
-}
-
 /**
  * Starts the gateway: HTTP GraphQL (and the explorer) on `/graphql`, graphql-ws subscriptions on the
  * same path, health on `/health/*` (readiness includes `kafka`: the order event consumer has joined).
@@ -141,7 +131,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       await subscriptions?.stop();
-      if (server.listening) await closeHttpServer(server);
+      if (server.listening) await closeServer(server);
       stopTrackingSchema();
       await apollo.stop();
       log.info('gateway stopped');

@@ -111,14 +111,22 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     response.end();
   };
 
-  return http.createServer((request, response) => {
+  const server = http.createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log.error({ err: error }, 'unhandled HTTP error');
       if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error' });
       else response.end();
     });
   });
+  // Keep idle connections open longer than any client's pool keeps them (the gateway's and other
+  // services' HTTP clients; load balancers use 60 s): otherwise a client may send on a socket the
+  // server is closing at that moment, and the request fails with ECONNRESET ("socket hang up").
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  return server;
 }
+
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /** Listens and resolves with the bound port (pass 0 for an ephemeral one). */
 export function listen(server: http.Server, port: number, host: string): Promise<number> {
@@ -132,10 +140,20 @@ export function listen(server: http.Server, port: number, host: string): Promise
   });
 }
 
-/** Stops accepting connections and waits for in-flight requests (idle keep-alives are closed). */
-export function closeServer(server: http.Server): Promise<void> {
+/**
+ * Closes an HTTP server gracefully: no new connections, idle keep-alive connections at once, busy
+ * ones as soon as their response is sent (swept every 100 ms), and whatever is still open after
+ * `graceMs` is cut, so a long keep-alive never holds a shutdown up.
+ */
+export function closeServer(server: http.Server, graceMs = 5_000): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    const cutOff = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(cutOff);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }

@@ -5,12 +5,11 @@ import { registerCustomer, startStack, type SignedIn, type Stack } from './harne
 import {
   addToCart,
   createProduct,
-  DEADLINE,
-  hasStatus,
   payOrder,
   placeOrder,
   readOrder,
   signInAdmin,
+  stockReserved,
   topUp,
   waitForOrder,
 } from './saga';
@@ -53,14 +52,7 @@ it(
     await addToCart(stack, customer, productId, 1);
     await topUp(stack, customer, 100_000);
     const orderId = await placeOrder(stack, customer);
-    await waitForOrder(
-      stack,
-      customer,
-      orderId,
-      hasStatus('AWAITING_PAYMENT'),
-      'stock reserved',
-      DEADLINE.roundTrip,
-    );
+    await stockReserved(stack, customer, orderId);
 
     await kafka.stop();
     const paid = await payOrder(stack, customer, orderId);

@@ -18,6 +18,7 @@ import {
   readOrder,
   signInAdmin,
   stockOf,
+  stockReserved,
   topUp,
   waitForOrder,
 } from './saga';
@@ -60,14 +61,7 @@ describe('the order saga through the gateway, over real Kafka', () => {
       { message: 'the cart to be cleared', timeoutMs: DEADLINE.hop },
     );
 
-    await waitForOrder(
-      stack,
-      customer,
-      orderId,
-      hasStatus('AWAITING_PAYMENT'),
-      'stock reserved',
-      DEADLINE.roundTrip,
-    );
+    await stockReserved(stack, customer, orderId);
     expect(await stockOf(stack, productId)).toEqual({ onHand: 10, reserved: 2, available: 8 });
 
     const paid = await payOrder(stack, customer, orderId);
@@ -127,14 +121,7 @@ describe('the order saga through the gateway, over real Kafka', () => {
     await addToCart(stack, customer, productId, 3);
     await topUp(stack, customer, 200_000);
     const orderId = await placeOrder(stack, customer);
-    await waitForOrder(
-      stack,
-      customer,
-      orderId,
-      hasStatus('AWAITING_PAYMENT'),
-      'stock reserved',
-      DEADLINE.roundTrip,
-    );
+    await stockReserved(stack, customer, orderId);
     const paid = await payOrder(stack, customer, orderId);
     expect(paid.errors).toBeUndefined();
     expect(paid.data?.payOrder.status).toBe('SUCCEEDED');
@@ -223,14 +210,7 @@ describe('the order saga through the gateway, over real Kafka', () => {
     expect(mine.errors).toBeUndefined();
     expect(mine.data?.me.orders.totalCount).toBe(1);
 
-    await waitForOrder(
-      stack,
-      customer,
-      orderId!,
-      hasStatus('AWAITING_PAYMENT'),
-      'stock reserved',
-      DEADLINE.roundTrip,
-    );
+    await stockReserved(stack, customer, orderId!);
     const payments = await Promise.all(Array.from({ length: 5 }, () => payOrder(stack, customer, orderId!)));
     expect(payments.map((result) => result.errors)).toEqual(payments.map(() => undefined));
     const paymentIds = new Set(payments.map((result) => result.data?.payOrder.id));
@@ -254,14 +234,7 @@ describe('the order saga through the gateway, over real Kafka', () => {
     const productId = await createProduct(stack, admin, 10_000, 10);
     await addToCart(stack, customer, productId, 1);
     const orderId = await placeOrder(stack, customer);
-    await waitForOrder(
-      stack,
-      customer,
-      orderId,
-      hasStatus('AWAITING_PAYMENT'),
-      'stock reserved',
-      DEADLINE.roundTrip,
-    );
+    await stockReserved(stack, customer, orderId);
 
     const broke = await payOrder(stack, customer, orderId);
     expect(codeOf(broke)).toBe('BAD_USER_INPUT');
@@ -284,14 +257,7 @@ describe('the order saga through the gateway, over real Kafka', () => {
     await addToCart(stack, customer, productId, 2);
     await topUp(stack, customer, 100_000);
     const orderId = await placeOrder(stack, customer);
-    await waitForOrder(
-      stack,
-      customer,
-      orderId,
-      hasStatus('AWAITING_PAYMENT'),
-      'stock reserved',
-      DEADLINE.roundTrip,
-    );
+    await stockReserved(stack, customer, orderId);
     const paid = await payOrder(stack, customer, orderId);
     expect(paid.errors).toBeUndefined();
     expect(paid.data?.payOrder.status).toBe('SUCCEEDED');

@@ -183,6 +183,10 @@ export function waitForOrder(
 
 export const hasStatus = (status: string) => (order: OrderView) => order.status === status;
 
+/** Waits until the saga has reserved the order's stock (`AWAITING_PAYMENT`). */
+export const stockReserved = (stack: Stack, customer: SignedIn, orderId: string): Promise<OrderView> =>
+  waitForOrder(stack, customer, orderId, hasStatus('AWAITING_PAYMENT'), 'stock reserved', DEADLINE.roundTrip);
+
 export async function stockOf(stack: Stack, productId: string) {
   const result = await stack.query<{
     product: { stock: { onHand: number; reserved: number; available: number } };

@@ -177,3 +177,17 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
     clearTimeout(timer);
   }
 }
+
+/** Runs `action` while {@link refuseWrites} holds, and always lifts the refusal afterwards. */
+export async function whileWritesRefused<T>(
+  orm: Orm,
+  refusal: { table: string; condition: string; operation?: 'insert' | 'update' },
+  action: () => Promise<T>,
+): Promise<T> {
+  const restore = await refuseWrites(orm, refusal.table, refusal.condition, refusal.operation);
+  try {
+    return await action();
+  } finally {
+    await restore();
+  }
+}

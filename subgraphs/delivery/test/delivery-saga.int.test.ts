@@ -15,7 +15,7 @@ import {
   errorCodes,
   eventually,
   graphql,
-  refuseWrites,
+  whileWritesRefused,
   startTestSubgraph,
   type TestSubgraph,
 } from '@marketplace/platform/testing';
@@ -246,18 +246,16 @@ describe('delivery saga: dispatch and completion events', () => {
   });
 });
 
-const refuseInserts = (table: string, condition: string) => refuseWrites(service.orm, table, condition);
+const refusing = <T>(table: string, condition: string, action: () => Promise<T>): Promise<T> =>
+  whileWritesRefused(service.orm, { table, condition }, action);
 
 describe('delivery saga: an event commits with its change or not at all', () => {
   it('creates no delivery when DeliveryCreated cannot be written, and one with one event when retried', async () => {
     const orderId = newId();
     const event = paid(orderId, newId());
-    const restore = await refuseInserts('outbox', `new.message_key = '${orderId}'`);
-    try {
-      await expect(apply(event)).rejects.toThrow(/test refuses this outbox row/);
-    } finally {
-      await restore();
-    }
+    await expect(refusing('outbox', `new.message_key = '${orderId}'`, () => apply(event))).rejects.toThrow(
+      /test refuses this outbox row/,
+    );
     expect(await deliveriesOf(orderId)).toEqual([]);
     expect(
       await sql(
@@ -274,16 +272,11 @@ describe('delivery saga: an event commits with its change or not at all', () => 
 
   it('leaves a delivery undispatched when DeliveryDispatched cannot be written', async () => {
     const { orderId, delivery } = await paidOrder();
-    const restore = await refuseInserts(
+    const refused = await refusing(
       'outbox',
       `new.message_key = '${orderId}' and new.type = 'DeliveryDispatched'`,
+      () => dispatch(delivery.id),
     );
-    let refused;
-    try {
-      refused = await dispatch(delivery.id);
-    } finally {
-      await restore();
-    }
 
     expect(errorCodes(refused)).toEqual(['INTERNAL_SERVER_ERROR']);
     expect((await deliveriesOf(orderId))[0].status).toBe('CREATED');
@@ -295,16 +288,11 @@ describe('delivery saga: an event commits with its change or not at all', () => 
 
   it('announces nothing when the tracking event of a change cannot be written', async () => {
     const { orderId, delivery } = await paidOrder();
-    const restore = await refuseInserts(
+    const refused = await refusing(
       'tracking_events',
       `new.delivery_id = '${delivery.id}' and new.status = 'IN_TRANSIT'`,
+      () => dispatch(delivery.id),
     );
-    let refused;
-    try {
-      refused = await dispatch(delivery.id);
-    } finally {
-      await restore();
-    }
 
     expect(errorCodes(refused)).toEqual(['INTERNAL_SERVER_ERROR']);
     expect((await deliveriesOf(orderId))[0].status).toBe('CREATED');

@@ -18,7 +18,7 @@ import {
   errorCodes,
   eventually,
   graphql,
-  refuseWrites,
+  whileWritesRefused,
   startTestSubgraph,
   type TestSubgraph,
 } from '@marketplace/platform/testing';
@@ -541,7 +541,8 @@ describe('order saga', () => {
   });
 });
 
-const refuseInserts = (table: string, condition: string) => refuseWrites(service.orm, table, condition);
+const refusing = <T>(table: string, condition: string, action: () => Promise<T>): Promise<T> =>
+  whileWritesRefused(service.orm, { table, condition }, action);
 
 describe('outbox atomicity: an event commits with its change or not at all', () => {
   const cancel = (id: string, token: string) =>
@@ -549,12 +550,9 @@ describe('outbox atomicity: an event commits with its change or not at all', () 
 
   it('places no order when its OrderPlaced row cannot be written, and one order with one OrderPlaced otherwise', async () => {
     const userId = randomUUID();
-    const restore = await refuseInserts('outbox', `new.payload->'payload'->>'userId' = '${userId}'`);
-    try {
-      await expect(place(userId)).rejects.toThrow(/test refuses this outbox row/);
-    } finally {
-      await restore();
-    }
+    await expect(
+      refusing('outbox', `new.payload->'payload'->>'userId' = '${userId}'`, () => place(userId)),
+    ).rejects.toThrow(/test refuses this outbox row/);
     const ordersOf = () =>
       service.orm.em
         .getConnection()
@@ -571,16 +569,11 @@ describe('outbox atomicity: an event commits with its change or not at all', () 
     const userId = randomUUID();
     const order = await orderIn('AWAITING_PAYMENT', userId);
     const before = await stateOf(order.id);
-    const restore = await refuseInserts(
+    const refused = await refusing(
       'outbox',
       `new.message_key = '${order.id}' and new.type = 'OrderCancelled'`,
+      () => cancel(order.id, tokenFor(userId)),
     );
-    let refused;
-    try {
-      refused = await cancel(order.id, tokenFor(userId));
-    } finally {
-      await restore();
-    }
 
     expect(errorCodes(refused)).toEqual(['INTERNAL_SERVER_ERROR']);
     expect(await stateOf(order.id)).toEqual(before);
@@ -597,12 +590,9 @@ describe('outbox atomicity: an event commits with its change or not at all', () 
     const order = await place();
     const before = await stateOf(order.id);
     const event = EVENTS.stockReserved(order.id);
-    const restore = await refuseInserts('order_status_changes', `new.order_id = '${order.id}'`);
-    try {
-      await expect(apply(event)).rejects.toThrow(/test refuses this order_status_changes row/);
-    } finally {
-      await restore();
-    }
+    await expect(
+      refusing('order_status_changes', `new.order_id = '${order.id}'`, () => apply(event)),
+    ).rejects.toThrow(/test refuses this order_status_changes row/);
     expect(await stateOf(order.id)).toEqual(before);
 
     await expect(apply(event)).resolves.toBe(true);

@@ -16,7 +16,7 @@ import {
   errorCodes,
   eventually,
   graphql,
-  refuseWrites,
+  whileWritesRefused,
   startTestSubgraph,
   type TestSubgraph,
 } from '@marketplace/platform/testing';
@@ -432,20 +432,17 @@ describe('payment saga: refunds on cancellation', () => {
   });
 });
 
-const refuseInserts = (table: string, condition: string) => refuseWrites(service.orm, table, condition);
+const refusing = <T>(table: string, condition: string, action: () => Promise<T>): Promise<T> =>
+  whileWritesRefused(service.orm, { table, condition }, action);
 
 describe('payment saga: an event commits with its change or not at all', () => {
   it('takes no money when PaymentSucceeded cannot be written, and charges once with one event afterwards', async () => {
     const buyer = customer();
     await topUp(buyer, 5_000);
     const orderId = await orderOf(buyer, 2_000);
-    const restore = await refuseInserts('outbox', `new.message_key = '${orderId}'`);
-    let refused;
-    try {
-      refused = await payOrder(orderId, buyer.token);
-    } finally {
-      await restore();
-    }
+    const refused = await refusing('outbox', `new.message_key = '${orderId}'`, () =>
+      payOrder(orderId, buyer.token),
+    );
 
     expect(errorCodes(refused)).toEqual(['INTERNAL_SERVER_ERROR']);
     expect(await balanceOf(buyer.id)).toBe(5_000);
@@ -462,13 +459,9 @@ describe('payment saga: an event commits with its change or not at all', () => {
     const buyer = customer();
     await topUp(buyer, 5_000);
     const orderId = await orderOf(buyer, 2_000);
-    const restore = await refuseInserts('payments', `new.order_id = '${orderId}'`);
-    let refused;
-    try {
-      refused = await payOrder(orderId, buyer.token);
-    } finally {
-      await restore();
-    }
+    const refused = await refusing('payments', `new.order_id = '${orderId}'`, () =>
+      payOrder(orderId, buyer.token),
+    );
 
     expect(errorCodes(refused)).toEqual(['INTERNAL_SERVER_ERROR']);
     expect(await outbox(orderId)).toEqual([]);
@@ -481,15 +474,11 @@ describe('payment saga: an event commits with its change or not at all', () => {
     const orderId = await orderOf(buyer, 2_000);
     const payment = (await payOrder(orderId, buyer.token)).data!.payOrder;
     const cancellation = cancelled(orderId, buyer.id, 4);
-    const restore = await refuseInserts(
-      'outbox',
-      `new.message_key = '${orderId}' and new.type = 'PaymentRefunded'`,
-    );
-    try {
-      await expect(apply(cancellation)).rejects.toThrow(/test refuses this outbox row/);
-    } finally {
-      await restore();
-    }
+    await expect(
+      refusing('outbox', `new.message_key = '${orderId}' and new.type = 'PaymentRefunded'`, () =>
+        apply(cancellation),
+      ),
+    ).rejects.toThrow(/test refuses this outbox row/);
 
     expect(await balanceOf(buyer.id)).toBe(3_000);
     expect(await paymentsOf(orderId)).toEqual([{ id: payment.id, status: 'SUCCEEDED' }]);

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { SERVICE_PORTS } from './config';
+import { SERVICE_PORTS, type PlatformConfig } from './config';
 import { CLIENT_ERROR_CODES } from './errors';
 import { setting, type Setting } from './settings';
 
@@ -9,29 +9,51 @@ interface ServiceResponse<TData> {
 }
 
 /**
+ * Paces calls to one target (e.g. a distributed rate limiter shared by replicas through Redis):
+ * `acquire` resolves when the next call may go, and rejects when it may not or `signal` aborts.
+ */
+export interface CallLimiter {
+  acquire(signal?: AbortSignal): Promise<void>;
+}
+
+/** How a {@link ServiceClient} reaches its target. */
+export interface ServiceClientOptions {
+  /** The callee's name, e.g. `product`; named in errors. */
+  service: string;
+  /** The callee's GraphQL endpoint, e.g. `PRODUCT_SERVICE_URL`. */
+  url: string;
+  /** The platform configuration: `SERVICE_TIMEOUT_MS` bounds each call. */
+  config: Pick<PlatformConfig, 'serviceTimeoutMs'>;
+  /** Awaited before each HTTP call. Default: none (calls are not paced). */
+  limiter?: CallLimiter;
+}
+
+/**
  * A small GraphQL-over-HTTP client for the few synchronous reads one subgraph makes of another
  * (e.g. cart asks product for prices and stock). It forwards the caller's own token, so the
  * callee applies the same authorization as for the caller. Client errors of the callee
  * (`NOT_FOUND`, `BAD_USER_INPUT`, …) are re-raised with their code; anything else is internal.
  */
 export class ServiceClient {
-  constructor(
-    readonly serviceName: string,
-    readonly url: string,
-    /** `SERVICE_TIMEOUT_MS` of the platform configuration. */
-    private readonly timeoutMs: number,
-  ) {}
+  readonly serviceName: string;
+  readonly url: string;
+
+  constructor(private readonly options: ServiceClientOptions) {
+    this.serviceName = options.service;
+    this.url = options.url;
+  }
 
   async request<TData>(
     query: string,
     variables: Record<string, unknown>,
     authorization?: string | null,
   ): Promise<TData> {
+    await this.options.limiter?.acquire();
     const response = await fetch(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
       body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(this.timeoutMs),
+      signal: AbortSignal.timeout(this.options.config.serviceTimeoutMs),
     });
     const body = (await response.json()) as ServiceResponse<TData>;
     const error = body.errors?.[0];

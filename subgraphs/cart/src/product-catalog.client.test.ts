@@ -24,7 +24,11 @@ function fakeClient() {
     },
   );
   // A real client whose HTTP request is replaced: its `entities` builds the query under test.
-  const client = new ServiceClient('product', 'http://product.invalid/graphql', 1_000);
+  const client = new ServiceClient({
+    service: 'product',
+    url: 'http://product.invalid/graphql',
+    config: { serviceTimeoutMs: 1_000 },
+  });
   client.request = request as unknown as ServiceClient['request'];
   return { request, client };
 }

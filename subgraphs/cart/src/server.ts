@@ -36,7 +36,7 @@ export const cartSubgraph: SubgraphDefinition<
   createServices: ({ config, settings }) => ({
     carts: new CartService(
       config,
-      new ProductCatalog(new ServiceClient('product', settings.productServiceUrl, config.serviceTimeoutMs)),
+      new ProductCatalog(new ServiceClient({ service: 'product', url: settings.productServiceUrl, config })),
     ),
   }),
   workers: cartWorkers,

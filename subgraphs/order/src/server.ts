@@ -5,6 +5,7 @@ import {
   OutboxMessageSchema,
   ProcessedEventSchema,
   readSubgraphSchema,
+  ServiceClient,
   type SubgraphDefinition,
   TOPICS,
 } from '@marketplace/platform';
@@ -50,8 +51,10 @@ export const orderSubgraph: SubgraphDefinition<OrderLoaders, OrderServices, Orde
     const orders = new OrderService(config.currency, lifecycle);
     const checkout = new CheckoutService(
       orders,
-      new CartClient(settings.cartServiceUrl, config.serviceTimeoutMs),
-      new ProductCatalogClient(settings.productServiceUrl, config.serviceTimeoutMs),
+      new CartClient(new ServiceClient({ service: 'cart', url: settings.cartServiceUrl, config })),
+      new ProductCatalogClient(
+        new ServiceClient({ service: 'product', url: settings.productServiceUrl, config }),
+      ),
     );
     const expiry = new OrderExpiryWorker(
       orm,

@@ -1,4 +1,4 @@
-import { ServiceClient } from '@marketplace/platform';
+import type { ServiceClient } from '@marketplace/platform';
 import type { CartLine } from '../domain/checkout-snapshot';
 
 const USER_CART = /* GraphQL */ `
@@ -27,15 +27,8 @@ interface UserCartData {
  * forwarded, so the cart subgraph applies its own owner check).
  */
 export class CartClient {
-  private readonly client: ServiceClient;
-
-  /**
-   * @param url the cart subgraph's GraphQL endpoint (`CART_SERVICE_URL`).
-   * @param timeoutMs `SERVICE_TIMEOUT_MS` of the platform configuration.
-   */
-  constructor(url: string, timeoutMs: number) {
-    this.client = new ServiceClient('cart', url, timeoutMs);
-  }
+  /** @param client the cart subgraph (`CART_SERVICE_URL`). */
+  constructor(private readonly client: ServiceClient) {}
 
   async cartLines(userId: string, authorization: string | null): Promise<CartLine[]> {
     const data = await this.client.request<UserCartData>(

@@ -1,17 +1,10 @@
-import { ServiceClient } from '@marketplace/platform';
+import type { ServiceClient } from '@marketplace/platform';
 import type { CatalogProduct } from '../domain/checkout-snapshot';
 
 /** Reads current product names and prices from the product subgraph, all lines in one request. */
 export class ProductCatalogClient {
-  private readonly client: ServiceClient;
-
-  /**
-   * @param url the product subgraph's GraphQL endpoint (`PRODUCT_SERVICE_URL`).
-   * @param timeoutMs `SERVICE_TIMEOUT_MS` of the platform configuration.
-   */
-  constructor(url: string, timeoutMs: number) {
-    this.client = new ServiceClient('product', url, timeoutMs);
-  }
+  /** @param client the product subgraph (`PRODUCT_SERVICE_URL`). */
+  constructor(private readonly client: ServiceClient) {}
 
   /** The products by lower-case id; ids the catalog does not know are absent. */
   async products(ids: readonly string[], authorization: string | null): Promise<Map<string, CatalogProduct>> {

@@ -25,6 +25,10 @@ export interface PlatformConfig {
   outboxRetentionHours: number;
   consumerMaxAttempts: number;
   serviceTimeoutMs: number;
+  /** Redis for state shared by replicas (rate limits); services fail open while it is down. */
+  redisUrl: string;
+  /** Prefix of every Redis key; tests use a unique one. */
+  redisKeyPrefix: string;
   shutdownTimeoutMs: number;
   migrateOnly: boolean;
   currency: string;
@@ -132,6 +136,16 @@ export function platformSettings(serviceName: string) {
       'timeout of subgraph-to-subgraph reads, in ms',
       5_000,
       { min: 1 },
+    ),
+    redisUrl: setting.url(
+      'REDIS_URL',
+      'Redis for state shared by replicas (rate limits); while it is down limits fail open',
+      'redis://127.0.0.1:6379',
+    ),
+    redisKeyPrefix: setting.string(
+      'REDIS_KEY_PREFIX',
+      'prefix of every Redis key (tests use a unique one)',
+      'marketplace:',
     ),
     shutdownTimeoutMs: setting.integer(
       'SHUTDOWN_TIMEOUT_MS',

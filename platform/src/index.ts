@@ -10,6 +10,8 @@ export * from './logger';
 export * from './main';
 export * from './money';
 export * from './pagination';
+export * from './rate-limit';
+export * from './redis';
 export * from './request-id';
 export * from './retry';
 export * from './subgraph';

@@ -24,7 +24,13 @@ import { cpus, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { composeServices } from '@apollo/composition';
-import { createTokenSigner, loadConfig, type TokenSigner, type Worker } from '@marketplace/platform';
+import {
+  createTokenSigner,
+  loadConfig,
+  randomJwtSecret,
+  type TokenSigner,
+  type Worker,
+} from '@marketplace/platform';
 import { startTestSubgraph, uniquePrefix, type TestSubgraph } from '@marketplace/platform/testing';
 import { parse } from 'graphql';
 import * as prettier from 'prettier';
@@ -278,6 +284,8 @@ async function main(): Promise<void> {
   const kafka = await ensureKafka({ log: (message) => log(message) });
   process.env.KAFKA_BROKERS = kafka.brokers;
   process.env.LOG_LEVEL ??= 'warn';
+  // One random secret for this process and the gateway child it forks.
+  process.env.JWT_SECRET ??= randomJwtSecret();
   const prefix = uniquePrefix();
   const started: TestSubgraph<unknown>[] = [];
   const hardStop = setTimeout(() => {

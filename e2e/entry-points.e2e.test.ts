@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MigrationObject } from '@mikro-orm/core';
 import { Client } from 'pg';
@@ -10,7 +12,9 @@ import {
   productMigrations,
   userMigrations,
 } from '@marketplace/migrations';
-import { uniquePrefix } from '@marketplace/platform/testing';
+import { createTokenSigner, newId, randomJwtSecret } from '@marketplace/platform';
+import { graphql, uniquePrefix } from '@marketplace/platform/testing';
+import { localJwtSecret, withLocalJwtSecret } from '../scripts/local-secret';
 
 /**
  * Every subgraph's real entry point (`subgraphs/<name>/src/main.ts`, as deployed) in a child
@@ -66,7 +70,7 @@ function runEntryPoint(service: string, env: Record<string, string>): Run {
       // As deployed, not as under jest (NODE_ENV=test changes libraries' behaviour, e.g. Apollo
       // Server's own SIGTERM handling).
       NODE_ENV: 'production',
-      JWT_SECRET: 'entry-point-test-secret',
+      JWT_SECRET: randomJwtSecret(),
       DATABASE_URL: databaseUrl,
       DATABASE_PREFIX: prefix,
       LOG_LEVEL: 'info',
@@ -233,4 +237,52 @@ describe('each subgraph entry point', () => {
       expect(tookMs).toBeLessThan(GRACEFUL_STOP_MS);
     });
   });
+});
+
+describe('the signing secret', () => {
+  /** The development default every service used to fall back to; it is in the public source. */
+  const OLD_DEVELOPMENT_SECRET = 'marketplace-graph-local-development-secret';
+
+  it('a service started the npm start way refuses a token signed with the old development secret', async () => {
+    const checkout = mkdtempSync(join(tmpdir(), 'mp-checkout-'));
+    try {
+      // As scripts/start.ts starts every service when JWT_SECRET is not set.
+      const env = withLocalJwtSecret({ JWT_SECRET: '' }, checkout);
+      const secret = localJwtSecret(checkout);
+      const run = runEntryPoint('user', {
+        ...(env as Record<string, string>),
+        NODE_ENV: 'development',
+        USER_PORT: '0',
+        KAFKA_NAMESPACE: `${prefix}.secret.`,
+      });
+      const url = (await within(run, ready(run), READY_DEADLINE_MS, 'becoming ready')).replace(
+        /\/health\/ready$/,
+        '/graphql',
+      );
+      const user = { id: newId(), role: 'ADMIN' } as const;
+      const forged = await graphql(
+        url,
+        '{ me { id } }',
+        {},
+        createTokenSigner(OLD_DEVELOPMENT_SECRET, '1h').sign(user),
+      );
+      const genuine = await graphql(url, '{ me { id } }', {}, createTokenSigner(secret, '1h').sign(user));
+      run.kill('SIGTERM');
+      await within(run, run.exited, SHUTDOWN_TIMEOUT_MS + 1_000, 'shutting down');
+      expect(forged.errors?.map((error) => error.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+      expect(genuine.errors).toBeUndefined();
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
+  });
+
+  it.each([undefined, 'change-me-in-production', OLD_DEVELOPMENT_SECRET, 'too-short-a-secret'])(
+    'a production start refuses JWT_SECRET=%s and says why',
+    async (secret) => {
+      const run = runEntryPoint('user', { NODE_ENV: 'production', JWT_SECRET: secret ?? '' });
+      const exit = await within(run, run.exited, MIGRATE_DEADLINE_MS, 'refusing to start');
+      expect(exit).toEqual({ code: 1, signal: null });
+      expect(run.output()).toMatch(/JWT_SECRET (must be set|is a known placeholder|must be at least 32)/);
+    },
+  );
 });

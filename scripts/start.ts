@@ -3,14 +3,16 @@
  *  1. Kafka: reuse KAFKA_BROKERS if it answers, else start a local KRaft broker (scripts/kafka).
  *  2. Build the TypeScript workspaces (incremental).
  *  3. Start the six subgraphs (each creates and migrates its own database; product seeds a demo
- *     catalog), wait until each is ready, then the gateway. Their logs are `LOG_FORMAT=pretty`
- *     (time, service, message, multi-line stack traces) and reach this terminal as they are.
+ *     catalog) with one token-signing secret, generated once per checkout in `.local/jwt-secret`;
+ *     wait until each is ready, then the gateway. Their logs are `LOG_FORMAT=pretty` (time,
+ *     service, message, multi-line stack traces) and reach this terminal as they are.
  *  4. Ctrl-C stops the gateway, then the subgraphs (side by side), then Kafka if it started it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ensureKafka } from './kafka/kafka';
+import { withLocalJwtSecret } from './local-secret';
 import { ROOT, SUBGRAPHS } from './schema/subgraphs';
 
 const color = (code: number, text: string): string =>
@@ -70,7 +72,8 @@ async function main(): Promise<void> {
   if (build.status !== 0) throw new Error('build failed');
 
   const env = {
-    ...process.env,
+    // One secret for the whole stack, generated once per checkout (a set JWT_SECRET wins).
+    ...withLocalJwtSecret(process.env),
     LOG_FORMAT: process.env.LOG_FORMAT || 'pretty',
     KAFKA_BROKERS: kafka.brokers,
     DATABASE_URL: databaseUrl,

@@ -1,7 +1,8 @@
-import { configurationOrExit, createLogger, runMain } from '@marketplace/platform';
+import { configurationOrExit, createLogger, runMain, warnIfEphemeralJwtSecret } from '@marketplace/platform';
 import { loadGatewayConfig } from './config';
 import { startGateway } from './server';
 
 const config = configurationOrExit(() => loadGatewayConfig());
 const log = createLogger('gateway', config.logLevel, config.logFormat);
+warnIfEphemeralJwtSecret(log, config);
 runMain(log, config, () => startGateway({ config, log }));

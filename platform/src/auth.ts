@@ -1,6 +1,6 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { unauthenticated } from './errors';
+import { rejectedToken } from './errors';
 
 export type Role = 'CUSTOMER' | 'ADMIN';
 
@@ -35,6 +35,9 @@ function keyOf(secret: string): KeyObject {
 }
 const ALGORITHM = 'HS256';
 
+/** A fresh signing secret: 32 random bytes, base64url (43 characters). */
+export const randomJwtSecret = (): string => randomBytes(32).toString('base64url');
+
 export interface TokenSigner {
   sign(user: { id: string; role: Role }): string;
 }
@@ -55,7 +58,7 @@ export function createTokenSigner(secret: string, expiresIn: string): TokenSigne
 export function bearerToken(header: string | undefined | null): string | null {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
+  if (!match) throw rejectedToken('Authorization header must be "Bearer <token>"');
   return match[1];
 }
 
@@ -70,10 +73,10 @@ export function verifyToken(token: string | null, secret: string): Viewer | null
     claims = jwt.verify(token, keyOf(secret), { issuer: ISSUER, algorithms: [ALGORITHM] }) as TokenClaims;
   } catch (error) {
     const expired = error instanceof jwt.TokenExpiredError;
-    throw unauthenticated(expired ? 'Token has expired' : 'Token is invalid');
+    throw rejectedToken(expired ? 'Token has expired' : 'Token is invalid');
   }
   if (typeof claims.sub !== 'string' || (claims.role !== 'CUSTOMER' && claims.role !== 'ADMIN')) {
-    throw unauthenticated('Token is invalid');
+    throw rejectedToken('Token is invalid');
   }
   return { userId: claims.sub, role: claims.role, expiresAt: claims.exp };
 }

@@ -1,4 +1,5 @@
-import { readSettings, setting, type SettingsSpec } from './settings';
+import { randomJwtSecret } from './auth';
+import { ConfigurationError, readSettings, setting, type SettingsSpec } from './settings';
 
 /**
  * Configuration shared by every service, read once at start-up by {@link loadConfig}. Each value
@@ -25,6 +26,16 @@ export interface PlatformConfig {
   outboxRetentionHours: number;
   consumerMaxAttempts: number;
   serviceTimeoutMs: number;
+  /** Attempts in total of a safe (read) call to another service; see {@link TargetGuard}. */
+  serviceRetryAttempts: number;
+  /** Retries allowed as a percentage of calls to one target. */
+  serviceRetryBudgetPercent: number;
+  /** Consecutive failed calls to one target that open its circuit breaker. */
+  circuitBreakerFailures: number;
+  /** How long an open breaker fails fast before a trial call, in ms. */
+  circuitBreakerHalfOpenMs: number;
+  kafkaConnectionTimeoutMs: number;
+  kafkaRequestTimeoutMs: number;
   /** Redis for state shared by replicas (rate limits); services fail open while it is down. */
   redisUrl: string;
   /** Prefix of every Redis key; tests use a unique one. */
@@ -52,7 +63,58 @@ export const SERVICE_PORTS: Record<string, number> = {
   delivery: 4006,
 };
 
-export const DEV_JWT_SECRET = 'marketplace-graph-local-development-secret';
+/** The shortest `JWT_SECRET` accepted: 32 characters, e.g. `openssl rand -hex 32` (64). */
+export const MIN_JWT_SECRET_LENGTH = 32;
+
+/**
+ * Secrets that are public — an old built-in development default, docker-compose's former fallback
+ * and the usual placeholders — so anyone could mint an ADMIN token with them: never accepted.
+ */
+const PUBLIC_JWT_SECRETS: ReadonlySet<string> = new Set([
+  'marketplace-graph-local-development-secret',
+  'change-me-in-production',
+  'change-me',
+  'changeme',
+  'secret',
+  'jwt-secret',
+  'your-secret',
+  'your-jwt-secret',
+]);
+
+let processJwtSecret: string | undefined;
+
+/**
+ * The secret of a non-production process started without `JWT_SECRET`: random and never shared,
+ * so no usable secret ships in the code; tokens then work only within that process (`npm start`
+ * generates one secret for the whole stack instead).
+ */
+const ephemeralJwtSecret = (): string => (processJwtSecret ??= randomJwtSecret());
+
+/** True for the random per-process secret; services warn about it at start-up. */
+export const isEphemeralJwtSecret = (secret: string): boolean => secret === processJwtSecret;
+
+/**
+ * The signing secret: a set `JWT_SECRET` must be at least {@link MIN_JWT_SECRET_LENGTH}
+ * characters and not a public placeholder; unset, production refuses to start and any other
+ * environment gets {@link ephemeralJwtSecret}.
+ */
+function jwtSecretOf(secret: string | undefined, production: boolean): string {
+  const howTo =
+    '`npm start` generates one (in .local/jwt-secret); elsewhere set a random value, e.g. `openssl rand -hex 32`';
+  if (secret === undefined) {
+    if (production) throw new ConfigurationError(`JWT_SECRET must be set in production: ${howTo}`);
+    return ephemeralJwtSecret();
+  }
+  if (PUBLIC_JWT_SECRETS.has(secret.trim().toLowerCase())) {
+    throw new ConfigurationError(`JWT_SECRET is a known placeholder, usable by anyone: ${howTo}`);
+  }
+  if (secret.length < MIN_JWT_SECRET_LENGTH) {
+    throw new ConfigurationError(
+      `JWT_SECRET must be at least ${MIN_JWT_SECRET_LENGTH} characters, got ${secret.length}: ${howTo}`,
+    );
+  }
+  return secret;
+}
 
 /** The platform's variables for `serviceName`; `<SERVICE>_…` names are per service. */
 export function platformSettings(serviceName: string) {
@@ -86,11 +148,13 @@ export function platformSettings(serviceName: string) {
       "overrides one service's database name, e.g. `ORDER_DATABASE_NAME`",
     ),
     dbPoolMax: setting.integer('DB_POOL_MAX', 'database connections per service', 10, { min: 1 }),
-    jwtSecret: setting.string(
-      'JWT_SECRET',
-      'HMAC secret for tokens; **required** when `NODE_ENV=production`',
-      DEV_JWT_SECRET,
-    ),
+    jwtSecret: {
+      ...setting.optional(
+        'JWT_SECRET',
+        `HMAC secret for tokens (${MIN_JWT_SECRET_LENGTH}+ characters, no placeholder); **required** in production; unset elsewhere: random per process (\`npm start\` shares one from \`.local/jwt-secret\`)`,
+      ),
+      defaultText: '(random)',
+    },
     jwtExpiresIn: setting.string('JWT_EXPIRES_IN', 'token lifetime (e.g. `12h`, `30m`)', '12h'),
     kafkaBrokers: setting.list(
       'KAFKA_BROKERS',
@@ -133,8 +197,44 @@ export function platformSettings(serviceName: string) {
     ),
     serviceTimeoutMs: setting.integer(
       'SERVICE_TIMEOUT_MS',
-      'timeout of subgraph-to-subgraph reads, in ms',
+      'timeout of one subgraph-to-subgraph call attempt, in ms',
       5_000,
+      { min: 1 },
+    ),
+    serviceRetryAttempts: setting.integer(
+      'SERVICE_RETRY_ATTEMPTS',
+      'attempts in total of a read to another service (gateway → subgraph, subgraph → subgraph) that failed for the callee (network, timeout, 5xx); mutations get one',
+      2,
+      { min: 1, max: 10 },
+    ),
+    serviceRetryBudgetPercent: setting.integer(
+      'SERVICE_RETRY_BUDGET_PERCENT',
+      'retries to one target at most this percentage of its calls (plus 5 a second)',
+      20,
+      { max: 100 },
+    ),
+    circuitBreakerFailures: setting.integer(
+      'CIRCUIT_BREAKER_FAILURES',
+      "consecutive failed calls that open a target's circuit breaker (then `SERVICE_UNAVAILABLE` at once)",
+      5,
+      { min: 1 },
+    ),
+    circuitBreakerHalfOpenMs: setting.integer(
+      'CIRCUIT_BREAKER_HALF_OPEN_MS',
+      'an open breaker lets one trial call through after this many ms; its success closes it',
+      5_000,
+      { min: 1 },
+    ),
+    kafkaConnectionTimeoutMs: setting.integer(
+      'KAFKA_CONNECTION_TIMEOUT_MS',
+      'Kafka clients give up one broker connection attempt after this many ms (then retry with backoff)',
+      3_000,
+      { min: 1 },
+    ),
+    kafkaRequestTimeoutMs: setting.integer(
+      'KAFKA_REQUEST_TIMEOUT_MS',
+      'a Kafka request without an answer by then fails and is retried, in ms',
+      30_000,
       { min: 1 },
     ),
     redisUrl: setting.url(
@@ -162,22 +262,24 @@ export function platformSettings(serviceName: string) {
       LOG_FORMATS,
       'json',
     ),
-    nodeEnv: setting.string('NODE_ENV', '`production` refuses the development JWT secret', 'development'),
+    nodeEnv: setting.string(
+      'NODE_ENV',
+      '`production` requires `JWT_SECRET` (and turns off development conveniences)',
+      'development',
+    ),
   } satisfies SettingsSpec<unknown>;
 }
 
 /** Reads the configuration of `serviceName`; throws a `ConfigurationError` naming bad variables. */
 export function loadConfig(serviceName: string, env: NodeJS.ProcessEnv = process.env): PlatformConfig {
-  const { databasePrefix, databaseName, nodeEnv, ...values } = readSettings(
+  const { databasePrefix, databaseName, nodeEnv, jwtSecret, ...values } = readSettings(
     platformSettings(serviceName),
     env,
   );
   const production = nodeEnv === 'production';
-  if (production && values.jwtSecret === DEV_JWT_SECRET) {
-    throw new Error('JWT_SECRET must be set in production');
-  }
   return {
     ...values,
+    jwtSecret: jwtSecretOf(jwtSecret, production),
     serviceName,
     databaseName: databaseName ?? `${databasePrefix}_${serviceName}`,
     production,

@@ -1,4 +1,4 @@
-import { loadConfig, type PlatformConfig } from './config';
+import { isEphemeralJwtSecret, loadConfig, type PlatformConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { migrateSubgraph, startSubgraph, type SubgraphDefinition } from './subgraph';
 
@@ -60,6 +60,16 @@ export function configurationOrExit<TConfig>(read: () => TConfig): TConfig {
   }
 }
 
+/** A process signing with its own random secret cannot share tokens with other services: say so. */
+export function warnIfEphemeralJwtSecret(log: Logger, config: Pick<PlatformConfig, 'jwtSecret'>): void {
+  if (isEphemeralJwtSecret(config.jwtSecret)) {
+    log.warn(
+      'JWT_SECRET is not set: this process signs and verifies tokens with a random secret of its own, ' +
+        'so other services refuse its tokens; `npm start` sets one secret for the whole stack',
+    );
+  }
+}
+
 /**
  * The whole `main.ts` of every subgraph: configuration from the environment (validated, failing
  * fast), then either serve, or with `MIGRATE_ONLY=true` apply migrations (and seed) and exit 0.
@@ -69,6 +79,7 @@ export function runSubgraph<TLoaders, TServices, TSettings>(
 ): void {
   const config = configurationOrExit(() => loadConfig(definition.name));
   const log = createLogger(definition.name, config.logLevel, config.logFormat);
+  warnIfEphemeralJwtSecret(log, config);
   if (config.migrateOnly) {
     migrateSubgraph(definition, { config, log }).then(
       (applied) => {

@@ -1,4 +1,5 @@
-import { loadConfig } from './config';
+import { randomJwtSecret } from './auth';
+import { isEphemeralJwtSecret, loadConfig } from './config';
 import { ConfigurationError, readSettings, setting } from './settings';
 
 const spec = {
@@ -68,9 +69,43 @@ describe('loadConfig', () => {
     expect(loadConfig('order', { ORDER_DATABASE_NAME: 'orders' }).databaseName).toBe('orders');
   });
 
-  it('refuses the development JWT secret in production', () => {
-    expect(() => loadConfig('user', { NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
-    expect(loadConfig('user', { NODE_ENV: 'production', JWT_SECRET: 'a-real-secret' }).production).toBe(true);
+  it('refuses to start in production without JWT_SECRET', () => {
+    expect(() => loadConfig('user', { NODE_ENV: 'production' })).toThrow(ConfigurationError);
+    expect(() => loadConfig('user', { NODE_ENV: 'production' })).toThrow(/JWT_SECRET must be set/);
+    const secret = randomJwtSecret();
+    expect(loadConfig('user', { NODE_ENV: 'production', JWT_SECRET: secret })).toMatchObject({
+      production: true,
+      jwtSecret: secret,
+    });
+  });
+
+  it.each([
+    'marketplace-graph-local-development-secret',
+    'change-me-in-production',
+    'secret',
+    'changeme',
+    'CHANGEME',
+  ])('refuses the public placeholder %s as JWT_SECRET, in production and elsewhere', (secret) => {
+    for (const NODE_ENV of ['production', 'development']) {
+      expect(() => loadConfig('user', { NODE_ENV, JWT_SECRET: secret })).toThrow(ConfigurationError);
+    }
+  });
+
+  it('refuses a JWT_SECRET shorter than 32 characters', () => {
+    expect(() => loadConfig('user', { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) })).toThrow(
+      /at least 32 characters, got 31/,
+    );
+    expect(loadConfig('user', { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).jwtSecret).toHaveLength(
+      32,
+    );
+  });
+
+  it('gives a non-production process without JWT_SECRET a random secret of its own', () => {
+    const secret = loadConfig('user', {}).jwtSecret;
+    expect(secret).toHaveLength(43);
+    expect(isEphemeralJwtSecret(secret)).toBe(true);
+    expect(loadConfig('order', {}).jwtSecret).toBe(secret);
+    expect(isEphemeralJwtSecret(randomJwtSecret())).toBe(false);
   });
 
   it('fails fast on a malformed platform variable', () => {

@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import { Backoff, sleep, type BackoffOptions } from '../retry';
 import { MalformedEventError, parseEvent, type IntegrationEvent } from './envelope';
 import { ensureTopics, type TopicSettings } from './kafka';
+import { replayedFor } from './dead-letter';
 
 export interface BroadcastConsumerOptions {
   kafka: Kafka;
@@ -185,6 +186,8 @@ export class BroadcastConsumer {
   private async handleBatch({ batch, heartbeat }: EachBatchPayload): Promise<void> {
     const events: IntegrationEvent[] = [];
     for (const message of batch.messages) {
+      // A replayed dead letter is for the one consumer that failed; live readers saw the original.
+      if (replayedFor(message.headers) !== undefined) continue;
       let event: IntegrationEvent;
       try {
         event = parseEvent(message.value);

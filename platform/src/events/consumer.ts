@@ -1,4 +1,4 @@
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../database';
 import type { Logger } from '../logger';
@@ -6,6 +6,13 @@ import type { Worker } from '../subgraph';
 import { deadLetterTopic, MalformedEventError, parseEvent, type IntegrationEvent } from './envelope';
 import { Backoff, retryPolicy, sleep } from '../retry';
 import { ensureTopics, PARTITIONER, type TopicSettings } from './kafka';
+import {
+  deadLetterHeaders,
+  positionText,
+  replayedFor,
+  type DeadLetterCause,
+  type MessagePosition,
+} from './dead-letter';
 
 /** Applies one event inside the consumer's transaction (`em` is transactional). */
 export type EventHandler = (context: {
@@ -39,7 +46,8 @@ export interface IdempotentConsumerOptions {
  * relay re-send) finds the row and does nothing. Messages of a partition are handled one at a
  * time, so one order's events apply in order. A failing handler is retried with exponential
  * backoff; after `maxAttempts` — or at once for a message that is not an event — the message is
- * copied to `<topic>.dlt` with the reason in its headers and the partition moves on.
+ * copied to `<topic>.dlt` with the reason in its headers and the partition moves on. A replayed
+ * dead letter (`npm run dlt -- replay`) is applied only by the consumer it names.
  */
 export class IdempotentConsumer implements Worker {
   readonly name: string;
@@ -51,6 +59,7 @@ export class IdempotentConsumer implements Worker {
   private readonly stopping = new AbortController();
   private consuming = false;
   private loop: Promise<void> | undefined;
+  private readonly deadLetters = { total: 0, byTopic: {} as Record<string, number> };
 
   constructor(private readonly options: IdempotentConsumerOptions) {
     this.name = `consumer:${options.name}`;
@@ -66,6 +75,14 @@ export class IdempotentConsumer implements Worker {
   async start(): Promise<void> {
     this.running = true;
     this.loop = this.connectWithRetry();
+  }
+
+  /**
+   * Messages this consumer has dead-lettered since it was built, in total and by original topic:
+   * the counter a metrics endpoint exports (with the alert log line, the signal to act on).
+   */
+  get deadLettered(): { total: number; byTopic: Readonly<Record<string, number>> } {
+    return { total: this.deadLetters.total, byTopic: { ...this.deadLetters.byTopic } };
   }
 
   /** Resolves once the consumer has joined its group and is fetching (tests). */
@@ -154,12 +171,18 @@ export class IdempotentConsumer implements Worker {
   }
 
   private async handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
+    const replayFor = replayedFor(message.headers);
+    if (replayFor !== undefined && replayFor !== this.options.name) {
+      // A replay for another consumer: this one applied (or skipped) the original already.
+      return;
+    }
+    const source = { topic, partition, offset: message.offset };
     let event: IntegrationEvent;
     try {
       event = parseEvent(message.value);
     } catch (error) {
       if (!(error instanceof MalformedEventError)) throw error;
-      return this.deadLetter(topic, partition, message.offset, message.key, message.value, error);
+      return this.deadLetter(source, message, { attempts: 0, error });
     }
     const attempts = retryPolicy({
       attempts: this.maxAttempts,
@@ -171,39 +194,66 @@ export class IdempotentConsumer implements Worker {
           'event handler failed',
         ),
     });
+    let attempted = 0;
     try {
-      await attempts.execute(() => this.apply(event), this.stopping.signal);
+      await attempts.execute(() => {
+        attempted++;
+        return this.apply(event);
+      }, this.stopping.signal);
     } catch (error) {
       if (this.stopping.signal.aborted) throw error;
-      return this.deadLetter(topic, partition, message.offset, message.key, message.value, error);
+      return this.deadLetter(source, message, { attempts: attempted, error, event });
     }
   }
 
+  /**
+   * Copies the message to `<topic>.dlt` with what a replay needs in its headers, then raises the
+   * alert: one error line marked `alert: 'dead-letter'` (positions, ids, the error's message; no
+   * payload) and the {@link deadLettered} counter. The handler's transaction rolled back, so the
+   * event is not in `processed_events` and a replay applies it once.
+   */
   private async deadLetter(
-    topic: string,
-    partition: number,
-    offset: string,
-    key: Buffer | null,
-    value: Buffer | null,
-    error: unknown,
+    source: MessagePosition,
+    message: KafkaMessage,
+    failure: { attempts: number; error: unknown; event?: IntegrationEvent },
   ): Promise<void> {
-    const reason = error instanceof Error ? error.message : String(error);
-    this.options.log.error({ topic, partition, offset, reason }, 'message dead-lettered');
+    const { name, groupId, log } = this.options;
+    const cause: DeadLetterCause = {
+      source,
+      consumer: name,
+      groupId,
+      attempts: failure.attempts,
+      reason: failure.error instanceof Error ? failure.error.message : String(failure.error),
+      at: new Date(),
+      eventId: failure.event?.eventId,
+      eventType: failure.event?.type,
+    };
+    const topic = deadLetterTopic(source.topic);
     // If this send fails, the handler throws and kafkajs redelivers: nothing is dropped silently.
-    await this.producer!.send({
-      topic: deadLetterTopic(topic),
+    const [written] = await this.producer!.send({
+      topic,
       acks: -1,
-      messages: [
-        {
-          key,
-          value,
-          headers: {
-            'x-dlt-reason': reason.slice(0, 1_000),
-            'x-dlt-consumer': this.options.name,
-            'x-dlt-source': `${topic}/${partition}/${offset}`,
-          },
-        },
-      ],
+      messages: [{ key: message.key, value: message.value, headers: deadLetterHeaders(cause) }],
     });
+    this.deadLetters.total++;
+    this.deadLetters.byTopic[source.topic] = (this.deadLetters.byTopic[source.topic] ?? 0) + 1;
+    log.error(
+      {
+        alert: 'dead-letter',
+        topic: source.topic,
+        partition: source.partition,
+        offset: source.offset,
+        eventId: cause.eventId,
+        eventType: cause.eventType,
+        consumer: name,
+        groupId,
+        attempts: cause.attempts,
+        error: cause.reason,
+        deadLetter: written
+          ? positionText({ topic, partition: written.partition, offset: written.baseOffset ?? '?' })
+          : topic,
+      },
+      'message dead-lettered',
+    );
   }
 }

@@ -1,5 +1,7 @@
 export * from './broadcast-consumer';
 export * from './consumer';
+export * from './dead-letter';
+export * from './dead-letter-admin';
 export * from './envelope';
 export * from './kafka';
 export * from './outbox';

@@ -26,19 +26,32 @@ function pinoLogCreator(log: Logger): logCreator {
 /** The partitioner every producer uses (kafkajs' default since 2.0, named so it does not warn). */
 export const PARTITIONER = Partitioners.DefaultPartitioner;
 
-export function createKafka(config: PlatformConfig, log: Logger, clientId = config.serviceName): Kafka {
+/**
+ * The one way services build a kafkajs client: a broker connection attempt gives up after
+ * `KAFKA_CONNECTION_TIMEOUT_MS`, a request after `KAFKA_REQUEST_TIMEOUT_MS`, and both are retried
+ * with kafkajs' exponential backoff and jitter (up to 8 times, at most 5 s apart).
+ */
+export function createKafka(
+  config: Pick<PlatformConfig, 'kafkaBrokers' | 'serviceName'> &
+    Partial<Pick<PlatformConfig, 'kafkaConnectionTimeoutMs' | 'kafkaRequestTimeoutMs'>>,
+  log: Logger,
+  clientId = config.serviceName,
+): Kafka {
   return new Kafka({
     clientId: `marketplace-${clientId}`,
     brokers: config.kafkaBrokers,
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator(log),
-    connectionTimeout: 3_000,
+    connectionTimeout: config.kafkaConnectionTimeoutMs ?? 3_000,
+    requestTimeout: config.kafkaRequestTimeoutMs ?? 30_000,
+    enforceRequestTimeout: true,
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5_000 },
   });
 }
 
 /** A topic or consumer-group name inside this deployment's namespace (`KAFKA_NAMESPACE`). */
-export const namespaced = (config: PlatformConfig, name: string): string => `${config.kafkaNamespace}${name}`;
+export const namespaced = (config: Pick<PlatformConfig, 'kafkaNamespace'>, name: string): string =>
+  `${config.kafkaNamespace}${name}`;
 
 export interface TopicSettings {
   /** `KAFKA_TOPIC_PARTITIONS`. */
@@ -47,7 +60,9 @@ export interface TopicSettings {
   replicationFactor: number;
 }
 
-export const topicSettingsOf = (config: PlatformConfig): TopicSettings => ({
+export const topicSettingsOf = (
+  config: Pick<PlatformConfig, 'kafkaTopicPartitions' | 'kafkaReplicationFactor'>,
+): TopicSettings => ({
   partitions: config.kafkaTopicPartitions,
   replicationFactor: config.kafkaReplicationFactor,
 });

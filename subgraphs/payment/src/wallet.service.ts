@@ -61,12 +61,12 @@ export class WalletService {
   async topUp(context: WalletServiceContext, userId: string, amount: number): Promise<Wallet> {
     validateTopUpAmount(amount);
     try {
-      const transaction = await this.post(context, userId, 'TOP_UP', amount, null);
+      const transaction = await this.post(context, userId, 'TOP_UP', amount, null, MAX_BALANCE_AMOUNT);
       return transaction.wallet;
     } catch (error) {
       if (error instanceof BalanceLimitExceededError) {
         throw badUserInput(
-          `This top-up would take the balance above the most a wallet holds (${MAX_BALANCE_AMOUNT})`,
+          `This top-up would take the balance above the most top-ups may bring it to (${MAX_BALANCE_AMOUNT})`,
           'amount',
         );
       }
@@ -91,8 +91,8 @@ export class WalletService {
 
   /**
    * Returns `amount` minor units to the user's wallet for `reference` (the refunded payment id).
-   * Throws `BalanceLimitExceededError` when the balance would exceed `MAX_BALANCE_AMOUNT`.
-   * Idempotent per reference, like {@link debit}.
+   * No wallet limit applies: the customer's money always comes back, even to a wallet topped up
+   * to `MAX_BALANCE_AMOUNT`. Idempotent per reference, like {@link debit}.
    */
   async credit(
     context: WalletServiceContext,
@@ -130,6 +130,8 @@ export class WalletService {
     kind: WalletTransactionKind,
     change: number,
     reference: string | null,
+    /** The most the balance may reach by this change; none for payments and refunds. */
+    ceiling?: number,
   ): Promise<WalletTransaction> {
     return context.em.transactional(async (em) => {
       const wallet = await this.lockWallet(em, userId);
@@ -143,7 +145,7 @@ export class WalletService {
           return earlier;
         }
       }
-      wallet.balanceAmount = applyToBalance(wallet.balanceAmount, change);
+      wallet.balanceAmount = applyToBalance(wallet.balanceAmount, change, ceiling);
       wallet.updatedAt = nextLedgerTime(wallet.updatedAt);
       const transaction = new WalletTransaction(
         wallet,

@@ -152,10 +152,11 @@ const outbox = (orderId: string) =>
   sql<OutboxRow>('select type, payload, published_at from outbox where message_key = ? order by position', [
     orderId,
   ]);
+// `bigint` amounts come back from pg as strings; the helpers read them as numbers.
 const payable = async (orderId: string) =>
   (
     await sql<{ user_id: string; amount: number; currency: string; status: string; order_version: number }>(
-      'select user_id, amount, currency, status, order_version from payable_orders where order_id = ?',
+      'select user_id, amount::float8 as amount, currency, status, order_version from payable_orders where order_id = ?',
       [orderId],
     )
   )[0];
@@ -163,7 +164,7 @@ const balanceOf = async (userId: string) =>
   (await service.services.wallets.openWallet({ em: service.orm.em.fork() }, userId)).balanceAmount;
 const ledgerOf = (userId: string) =>
   sql<{ kind: string; amount: number }>(
-    `select t.kind, t.amount from wallet_transactions t join wallets w on w.id = t.wallet_id
+    `select t.kind, t.amount::float8 as amount from wallet_transactions t join wallets w on w.id = t.wallet_id
      where w.user_id = ? order by t.created_at`,
     [userId],
   );

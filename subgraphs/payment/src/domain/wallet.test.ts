@@ -33,7 +33,11 @@ describe('wallet rules', () => {
   it('applies credits and debits that keep the balance in range', () => {
     expect(applyToBalance(100, 50)).toBe(150);
     expect(applyToBalance(100, -100)).toBe(0);
-    expect(applyToBalance(MAX_BALANCE_AMOUNT - 1, 1)).toBe(MAX_BALANCE_AMOUNT);
+    expect(applyToBalance(MAX_BALANCE_AMOUNT - 1, 1, MAX_BALANCE_AMOUNT)).toBe(MAX_BALANCE_AMOUNT);
+  });
+
+  it('credits a refund above the top-up limit: no limit applies to it', () => {
+    expect(applyToBalance(MAX_BALANCE_AMOUNT, 4_000)).toBe(MAX_BALANCE_AMOUNT + 4_000);
   });
 
   it('refuses a debit beyond the balance, saying how much was missing', () => {
@@ -42,8 +46,10 @@ describe('wallet rules', () => {
     expect(attempt).toThrow('Insufficient funds: the balance is 100, 101 is needed');
   });
 
-  it('refuses a credit beyond the largest balance', () => {
-    expect(() => applyToBalance(MAX_BALANCE_AMOUNT, 1)).toThrow(BalanceLimitExceededError);
+  it('refuses a top-up beyond its ceiling', () => {
+    expect(() => applyToBalance(MAX_BALANCE_AMOUNT, 1, MAX_BALANCE_AMOUNT)).toThrow(
+      BalanceLimitExceededError,
+    );
   });
 
   it('stamps each ledger line after the wallet’s previous change', () => {

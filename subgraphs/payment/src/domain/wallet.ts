@@ -3,11 +3,16 @@ import { badUserInput } from '@marketplace/platform';
 /** Largest single top-up, in minor units: 1 000 000.00 in the shop currency. */
 export const MAX_TOP_UP_AMOUNT = 100_000_000;
 
+/** The largest GraphQL `Int`: money amounts the API can show, in minor units. */
+export const MAX_INT_AMOUNT = 2_147_483_647;
+
 /**
- * Largest balance, in minor units: the largest GraphQL `Int` (and Postgres `integer`), so a balance
- * can always be shown to the client.
+ * The most top-ups may bring a balance to, in minor units: 10 000 000.00 in the shop currency. It
+ * limits top-ups only — a refund is the customer's own money and always comes back, even above
+ * it. The headroom up to {@link MAX_INT_AMOUNT} (over 11 000 000.00) keeps a refunded balance
+ * showable; balances are stored as `bigint`, so even past it nothing is lost.
  */
-export const MAX_BALANCE_AMOUNT = 2_147_483_647;
+export const MAX_BALANCE_AMOUNT = 1_000_000_000;
 
 /** A debit larger than the wallet balance. Balances never go below zero. */
 export class InsufficientFundsError extends Error {
@@ -20,14 +25,14 @@ export class InsufficientFundsError extends Error {
   }
 }
 
-/** A credit that would take the balance above {@link MAX_BALANCE_AMOUNT}. */
+/** A top-up that would take the balance above {@link MAX_BALANCE_AMOUNT}. */
 export class BalanceLimitExceededError extends Error {
   constructor(
     readonly balance: number,
     readonly credit: number,
   ) {
     super(
-      `The balance of ${balance} cannot grow by ${credit}: the most a wallet holds is ${MAX_BALANCE_AMOUNT}`,
+      `The balance of ${balance} cannot be topped up by ${credit}: top-ups stop at ${MAX_BALANCE_AMOUNT}`,
     );
     this.name = 'BalanceLimitExceededError';
   }
@@ -52,12 +57,15 @@ export function assertPositiveAmount(amount: number): void {
 }
 
 /**
- * The balance after a signed change, or a typed error when it would leave `0..MAX_BALANCE_AMOUNT`.
+ * The balance after a signed change, or a typed error when it would go below zero or, for a change
+ * with a `ceiling` (a top-up: {@link MAX_BALANCE_AMOUNT}), above it. Payments and refunds pass no
+ * ceiling: a refund must never fail for a limit the customer reached by topping up.
  */
-export function applyToBalance(balance: number, change: number): number {
+export function applyToBalance(balance: number, change: number, ceiling?: number): number {
   const next = balance + change;
   if (next < 0) throw new InsufficientFundsError(balance, -change);
-  if (next > MAX_BALANCE_AMOUNT) throw new BalanceLimitExceededError(balance, change);
+  if (ceiling !== undefined && next > ceiling) throw new BalanceLimitExceededError(balance, change);
+  if (!Number.isSafeInteger(next)) throw new RangeError(`balance ${next} is not a safe integer`);
   return next;
 }
 

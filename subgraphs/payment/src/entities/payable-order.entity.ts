@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
+import { BigIntType, EntitySchema } from '@mikro-orm/postgresql';
 
 /**
  * This service's copy of an order it may be asked to charge, kept from the order service's events
@@ -41,7 +41,7 @@ export const PayableOrderSchema = new EntitySchema<PayableOrder>({
   properties: {
     orderId: { type: 'uuid', primary: true },
     userId: { type: 'uuid' },
-    amount: { type: 'integer' },
+    amount: { type: new BigIntType('number') },
     currency: { type: 'string', length: 3 },
     status: { type: 'string', length: 30 },
     orderVersion: { type: 'integer' },

@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
+import { BigIntType, EntitySchema } from '@mikro-orm/postgresql';
 import { newId } from '@marketplace/platform';
 import { PAYMENT_STATUSES, type PaymentStatus } from '../domain/payment-state';
 
@@ -51,7 +51,7 @@ export const PaymentSchema = new EntitySchema<Payment>({
     id: { type: 'uuid', primary: true },
     orderId: { type: 'uuid' },
     userId: { type: 'uuid' },
-    amount: { type: 'integer' },
+    amount: { type: new BigIntType('number') },
     currency: { type: 'string', length: 3 },
     status: { enum: true, items: [...PAYMENT_STATUSES], default: 'PENDING' },
     failureReason: { type: 'string', length: 500, nullable: true },

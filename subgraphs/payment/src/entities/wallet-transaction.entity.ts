@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
+import { BigIntType, EntitySchema } from '@mikro-orm/postgresql';
 import { newId } from '@marketplace/platform';
 import { Wallet } from './wallet.entity';
 
@@ -59,8 +59,8 @@ export const WalletTransactionSchema = new EntitySchema<WalletTransaction>({
     id: { type: 'uuid', primary: true },
     wallet: { kind: 'm:1', entity: () => Wallet },
     kind: { enum: true, items: [...WALLET_TRANSACTION_KINDS] },
-    amount: { type: 'integer' },
-    balanceAfter: { type: 'integer' },
+    amount: { type: new BigIntType('number') },
+    balanceAfter: { type: new BigIntType('number') },
     reference: { type: 'string', length: 100, nullable: true },
     createdAt: { type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' },
   },

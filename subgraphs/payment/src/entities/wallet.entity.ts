@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/postgresql';
+import { BigIntType, EntitySchema } from '@mikro-orm/postgresql';
 import { newId } from '@marketplace/platform';
 
 /**
@@ -29,7 +29,7 @@ export const WalletSchema = new EntitySchema<Wallet>({
   properties: {
     id: { type: 'uuid', primary: true },
     userId: { type: 'uuid', unique: 'wallets_user_id_unique' },
-    balanceAmount: { type: 'integer', default: 0 },
+    balanceAmount: { type: new BigIntType('number'), default: 0 },
     currency: { type: 'string', length: 3 },
     createdAt: { type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' },
     // Set by `WalletService` with each ledger line (no `onUpdate`), see `nextLedgerTime`.

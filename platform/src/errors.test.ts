@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { badUserInput, DomainError, notFound } from './errors';
 import { createLogger } from './logger';
-import { maskInternalErrors } from './subgraph';
+import { maskInternalErrors } from './format-error';
 
 const format = maskInternalErrors(createLogger('errors-test', 'silent'));
 const asResolverError = (original: Error): GraphQLError =>

@@ -1,5 +1,6 @@
 import { badUserInput } from './errors';
 import { isId } from './ids';
+import { parseTimestamp } from './scalars';
 
 export interface PageInfo {
   hasNextPage: boolean;
@@ -87,7 +88,8 @@ export function decodeTimeCursor(after: string | null | undefined): TimeCursor |
   const key = decodeCursor(after, 2);
   if (key === null) return null;
   const [createdAt, id] = key;
-  const date = typeof createdAt === 'string' ? new Date(createdAt) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime()) || !isId(id)) throw badUserInput('after is not a valid cursor', 'after');
-  return { createdAt: date, id };
+  // Strict: a time the database cannot hold (year 0) must be refused here, not fail in SQL.
+  const date = typeof createdAt === 'string' ? parseTimestamp(createdAt) : null;
+  if (!date || !isId(id)) throw badUserInput('after is not a valid cursor', 'after');
+  return { createdAt: date, id: id.toLowerCase() };
 }

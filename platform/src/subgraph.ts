@@ -4,20 +4,21 @@ import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { MigrationObject } from '@mikro-orm/core';
 import type { EntityManager, EntitySchema } from '@mikro-orm/postgresql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import { isUnionType, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { viewerFromHeader, type Viewer } from './auth';
 import type { PlatformConfig } from './config';
 import { migrate, openDatabase, type Orm, type QueryObserver } from './database';
-import { CLIENT_ERROR_CODES, DomainError, toGraphQLError } from './errors';
+import { badUserInput, toGraphQLError } from './errors';
+import { maskInternalErrors } from './format-error';
 import { closeServer, createGraphQLHttpServer, listen, type ReadinessProbes } from './http';
 import { createLogger, type Logger } from './logger';
+import { requestGuardPlugin } from './request-guard';
 import { requestIdOf } from './request-id';
 import { readSettings, type SettingsSpec } from './settings';
 
@@ -27,6 +28,8 @@ export interface SubgraphContext<TLoaders = unknown, TServices = unknown> extend
   viewer: Viewer | null;
   /** The caller's raw `Authorization` header, forwarded on service-to-service reads. */
   authorization: string | null;
+  /** Aborts when the caller disconnects; passed to service-to-service calls so they stop too. */
+  signal?: AbortSignal;
   loaders: TLoaders;
   services: TServices;
   log: Logger;
@@ -38,6 +41,8 @@ export interface LoaderRequest<TServices> {
   viewer: Viewer | null;
   /** The caller's raw `Authorization` header, for loaders that read another subgraph as the caller. */
   authorization: string | null;
+  /** Aborts when the caller disconnects (for loaders that call another subgraph). */
+  signal?: AbortSignal;
   services: TServices;
 }
 
@@ -158,27 +163,27 @@ export interface RunningSubgraph<TServices = unknown> {
 }
 
 /**
- * The one error mapping of a subgraph: a {@link DomainError} becomes the client error it names,
- * client mistakes found by GraphQL itself pass through untouched; anything else is logged with its stack and reaches
- * the client as a bare `INTERNAL_SERVER_ERROR`, so internals never leak.
+ * `_entities` for a `__typename` that is no entity of this subgraph is the caller's mistake:
+ * `BAD_USER_INPUT`, where `@apollo/subgraph` would throw a plain error (an internal error).
  */
-export function maskInternalErrors(log: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    if (original instanceof DomainError) {
-      const { message, extensions } = toGraphQLError(original);
-      return { message, locations: formatted.locations, path: formatted.path, extensions };
+function refuseUnknownEntityTypes(schema: GraphQLSchema): GraphQLSchema {
+  const field = schema.getQueryType()?.getFields()._entities;
+  const entity = schema.getType('_Entity');
+  const resolve = field?.resolve;
+  if (!field || !resolve || !isUnionType(entity)) return schema;
+  const entityTypes = new Set(entity.getTypes().map((type) => type.name));
+  field.resolve = (source, args: { representations?: { __typename?: unknown }[] }, context, info) => {
+    for (const representation of args.representations ?? []) {
+      const typename = representation?.__typename;
+      if (typeof typename !== 'string' || !entityTypes.has(typename)) {
+        throw toGraphQLError(
+          badUserInput(`${JSON.stringify(typename)} is not an entity of this service`, 'representations'),
+        );
+      }
     }
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code)) return formatted;
-    log.error({ err: original, path: formatted.path }, 'internal error');
-    return {
-      message: 'Internal server error',
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    };
+    return resolve(source, args, context, info);
   };
+  return schema;
 }
 
 /** Builds the Apollo subgraph server for a definition (no I/O; used by tests and schema tools). */
@@ -187,13 +192,19 @@ export function buildSubgraphServer<TLoaders, TServices, TSettings>(
   log: Logger,
 ): ApolloServer<SubgraphContext<TLoaders, TServices>> {
   return new ApolloServer<SubgraphContext<TLoaders, TServices>>({
-    schema: buildSubgraphSchema({
-      typeDefs: definition.typeDefs,
-      resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
-    }),
+    schema: refuseUnknownEntityTypes(
+      buildSubgraphSchema({
+        typeDefs: definition.typeDefs,
+        resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+      }),
+    ),
     formatError: maskInternalErrors(log),
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      requestGuardPlugin(),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
     // runMain owns SIGINT/SIGTERM and stops the whole service in order; Apollo's own handlers
     // (installed unless NODE_ENV=test) would stop it alone and hang the ordered shutdown.
     stopOnTerminationSignals: false,
@@ -224,7 +235,10 @@ export async function startSubgraph<TLoaders, TServices, TSettings>(
     const readiness: ReadinessProbes = {
       database: async () => orm.isConnected(),
     };
-    const context = async (request: IncomingMessage): Promise<SubgraphContext<TLoaders, TServices>> => {
+    const context = async (
+      request: IncomingMessage,
+      signal: AbortSignal,
+    ): Promise<SubgraphContext<TLoaders, TServices>> => {
       const viewer = viewerFromHeader(request.headers.authorization, config.jwtSecret);
       const em = orm.em.fork();
       const authorization = request.headers.authorization ?? null;
@@ -233,7 +247,8 @@ export async function startSubgraph<TLoaders, TServices, TSettings>(
         em,
         viewer,
         authorization,
-        loaders: definition.createLoaders(em, { viewer, authorization, services }),
+        signal,
+        loaders: definition.createLoaders(em, { viewer, authorization, signal, services }),
         services,
         config,
         log: log.child({ requestId, userId: viewer?.userId }),

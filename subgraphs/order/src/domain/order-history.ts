@@ -1,4 +1,4 @@
-import { badUserInput, decodeCursor, isId } from '@marketplace/platform';
+import { badUserInput, decodeTimeCursor } from '@marketplace/platform';
 
 /** The half-open period `[from, to)` of an order-history query; either end may be open. */
 export interface HistoryWindow {
@@ -28,13 +28,5 @@ export const historyCursorKey = (order: HistoryCursor): [string, string] => [
 ];
 
 /** Decodes `after`; anything but a cursor this service issued is `BAD_USER_INPUT` on `after`. */
-export function decodeHistoryCursor(after: string | null | undefined): HistoryCursor | null {
-  const key = decodeCursor(after, 2);
-  if (key === null) return null;
-  const [createdAt, id] = key;
-  const date = typeof createdAt === 'string' ? new Date(createdAt) : null;
-  if (!date || Number.isNaN(date.getTime()) || !isId(id)) {
-    throw badUserInput('after is not a valid cursor', 'after');
-  }
-  return { createdAt: date, id: id.toLowerCase() };
-}
+export const decodeHistoryCursor = (after: string | null | undefined): HistoryCursor | null =>
+  decodeTimeCursor(after);

@@ -1,4 +1,11 @@
-import { badUserInput, decodeCursor, encodeCursor, isId, parseId } from '@marketplace/platform';
+import {
+  badUserInput,
+  decodeCursor,
+  encodeCursor,
+  isId,
+  parseId,
+  parseTimestamp,
+} from '@marketplace/platform';
 
 export type ProductSortOrder = 'NAME_ASC' | 'PRICE_ASC' | 'PRICE_DESC' | 'NEWEST';
 
@@ -117,10 +124,13 @@ export interface CursorPosition {
   id: string;
 }
 
+/** Largest value of the `int` price column; a bigger key would fail in SQL, not as a client error. */
+const MAX_INT = 2 ** 31 - 1;
+
 const keyFits = (spec: SortSpec, key: string | number): boolean => {
-  if (spec.cast === 'int') return Number.isSafeInteger(key);
+  if (spec.cast === 'int') return Number.isSafeInteger(key) && Math.abs(key as number) <= MAX_INT;
   if (typeof key !== 'string') return false;
-  return spec.cast === 'text' || !Number.isNaN(Date.parse(key));
+  return spec.cast === 'text' || parseTimestamp(key) !== null;
 };
 
 /** Decodes `after` for `sort`; a malformed cursor or one from another order is `BAD_USER_INPUT`. */

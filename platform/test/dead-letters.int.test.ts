@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { Migration } from '@mikro-orm/migrations';
 import pino from 'pino';
 import {
+  BroadcastConsumer,
   createEvent,
   createKafka,
   deadLetterTopic,
@@ -186,6 +187,17 @@ describe('dead letters', () => {
   it('replays it to the failed consumer only, which applies it once; the others had it already', async () => {
     fixed = true;
     const healthyApplies = jest.spyOn(consumers[1], 'apply');
+    const broadcast: string[] = [];
+    const live = new BroadcastConsumer({
+      kafka,
+      topic,
+      topicSettings,
+      groupId: `${config.kafkaNamespace}live-${randomUUID()}`,
+      log,
+      onEvents: async (events) => void broadcast.push(...events.map(({ eventId }) => eventId)),
+    });
+    live.start();
+    await eventually(() => live.consuming, { timeoutMs: 15_000, message: 'the live reader to join' });
     const result = await admin.replay({ eventIds: [failing.eventId, 'not-a-dead-letter'] });
     expect(result.replayed.map(({ eventId }) => eventId)).toEqual([failing.eventId]);
     expect(result.unknownEventIds).toEqual(['not-a-dead-letter']);
@@ -198,6 +210,13 @@ describe('dead letters', () => {
     // The replay is addressed to "failing": the healthy consumer does not even look it up.
     expect(healthyApplies.mock.calls.map(([event]) => event.eventId)).not.toContain(failing.eventId);
     healthyApplies.mockRestore();
+    // Live readers (the gateway's tracking) saw the original; the replay is not broadcast again.
+    await eventually(() => broadcast.length > 0, {
+      timeoutMs: 15_000,
+      message: 'the marker to be broadcast',
+    });
+    await live.stop();
+    expect(broadcast).not.toContain(failing.eventId);
     const [listed] = await admin.list();
     expect(listed.replayedAt).toBeInstanceOf(Date);
   });

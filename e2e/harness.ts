@@ -95,11 +95,10 @@ export async function startStack(
     process.env.PRODUCT_SERVICE_URL = product.url;
     const cart = await start(cartSubgraph);
     process.env.CART_SERVICE_URL = cart.url;
-    const [order, payment, delivery] = await Promise.all([
-      start(orderSubgraph),
-      start(paymentSubgraph),
-      start(deliverySubgraph),
-    ]);
+    const order = await start(orderSubgraph);
+    // Payment asks the order subgraph whether an order it has not heard of exists.
+    process.env.ORDER_SERVICE_URL = order.url;
+    const [payment, delivery] = await Promise.all([start(paymentSubgraph), start(deliverySubgraph)]);
     for (let instance = 1; instance < consumersPerService; instance++) {
       // Sequential: one at a time keeps start-up light on a shared machine.
       for (const definition of CONSUMING_SUBGRAPHS) {

@@ -38,6 +38,11 @@ export interface OrderPaymentOptions {
    * to catch up with the order service (`PAYMENT_ORDER_SYNC_WAIT_MS`).
    */
   readModelWaitMs: number;
+  /**
+   * Whether an order exists at the order service, as the caller sees it (`null`: cannot say), so
+   * an order this service never heard of is `NOT_FOUND` at once instead of after the wait.
+   */
+  orderExists?: (orderId: string, authorization: string | null) => Promise<boolean | null>;
 }
 
 /** Read-model states that may only mean "the order's events have not arrived yet". */
@@ -140,14 +145,25 @@ export class OrderPaymentService {
    * read model follows the order's events, so it can trail the order service by a few
    * milliseconds, and a client that just saw its order become AWAITING_PAYMENT may pay before
    * this service heard of it. An unknown or PENDING order is therefore given a bounded moment
-   * (`readModelWaitMs`) to catch up; every other state is final enough to answer at once. Unknown
-   * after the wait: `NOT_FOUND`. `payOrder`'s resolver authorizes the buyer with it.
+   * (`readModelWaitMs`) to catch up; every other state is final enough to answer at once. An order
+   * unknown here that the order service does not know either (`orderExists`, asked as the caller)
+   * is `NOT_FOUND` at once; unknown after the wait, too. `payOrder`'s resolver authorizes the
+   * buyer with it.
    */
-  async awaitPayableOrder(context: OrderPaymentContext, orderId: string): Promise<PayableOrder> {
+  async awaitPayableOrder(
+    context: OrderPaymentContext & { authorization?: string | null },
+    orderId: string,
+  ): Promise<PayableOrder> {
     const deadline = Date.now() + this.options.readModelWaitMs;
     const em = context.em.fork();
+    let askedOrderService = false;
     for (;;) {
       const payable = await em.findOne(PayableOrder, { orderId }, { refresh: true });
+      if (!payable && !askedOrderService && this.options.orderExists) {
+        askedOrderService = true;
+        const exists = await this.options.orderExists(orderId, context.authorization ?? null);
+        if (exists === false) throw notFound('Order', orderId);
+      }
       if (!MAYBE_BEHIND.has(payable?.status) || Date.now() >= deadline) {
         if (!payable) throw notFound('Order', orderId);
         return payable;

@@ -4,9 +4,11 @@ import {
   OutboxMessageSchema,
   ProcessedEventSchema,
   readSubgraphSchema,
+  ServiceClient,
   type SubgraphDefinition,
   TOPICS,
 } from '@marketplace/platform';
+import { OrderClient } from './clients/order.client';
 import { createLoaders, type PaymentServices } from './context';
 import { PayableOrderSchema } from './entities/payable-order.entity';
 import { PaymentSchema } from './entities/payment.entity';
@@ -46,12 +48,16 @@ export const paymentSubgraph: SubgraphDefinition<
   settings: paymentSettings,
   createServices: ({ config, settings }) => {
     const wallets = new WalletService(config.currency);
+    const orders = new OrderClient(
+      new ServiceClient({ service: 'order', url: settings.orderServiceUrl, config }),
+    );
     return {
       wallets,
       orderPayments: new OrderPaymentService(wallets, {
         eventsTopic: namespaced(config, TOPICS.payment),
         currency: config.currency,
         readModelWaitMs: settings.orderSyncWaitMs,
+        orderExists: (orderId, authorization) => orders.exists(orderId, authorization),
       }),
     };
   },

@@ -1,9 +1,11 @@
-import { setting, type SettingsSpec } from '@marketplace/platform';
+import { serviceUrlSetting, setting, type SettingsSpec } from '@marketplace/platform';
 
 /** The payment service's own settings, read once at start-up (`definition.settings`). */
 export interface PaymentSettings {
   /** How long `payOrder` waits for the payable-order read model to catch up, in ms. */
   orderSyncWaitMs: number;
+  /** The order subgraph, asked whether an order unknown here exists at all. */
+  orderServiceUrl: string;
 }
 
 export const paymentSettings: SettingsSpec<PaymentSettings> = {
@@ -12,4 +14,5 @@ export const paymentSettings: SettingsSpec<PaymentSettings> = {
     'how long `payOrder` waits for an order it has not yet seen become payable, in ms',
     5_000,
   ),
+  orderServiceUrl: serviceUrlSetting('order'),
 };

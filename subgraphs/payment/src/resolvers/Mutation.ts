@@ -9,8 +9,9 @@ export const Mutation: MutationResolvers = {
   },
   /**
    * Only the buyer pays for an order, administrators included: paying moves the buyer's money.
-   * A malformed id is BAD_USER_INPUT, an order this service never heard of NOT_FOUND (after a
-   * short wait for its events), someone else's FORBIDDEN. The buyer of an order never changes,
+   * A malformed id is BAD_USER_INPUT, an order that does not exist NOT_FOUND (at once when the
+   * order service says so; one it has but this service has not heard of yet gets a short wait for
+   * its events), someone else's FORBIDDEN. The buyer of an order never changes,
    * so checking it before the payment transaction is safe.
    */
   payOrder: async (_parent, { orderId }, context) => {

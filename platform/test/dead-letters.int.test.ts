@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Migration } from '@mikro-orm/migrations';
+import { ConfigResourceTypes } from 'kafkajs';
 import pino from 'pino';
 import {
   BroadcastConsumer,
@@ -119,7 +120,7 @@ beforeAll(async () => {
     log,
   });
   await migrate(orm);
-  await ensureTopics(kafka, [topic, deadLetterTopic(topic)], topicSettings);
+  await ensureTopics(kafka, [topic], topicSettings);
   await producer.connect();
   const started = [startConsumer('failing'), startConsumer('healthy')];
   await Promise.all(started.map((consumer) => consumer.start()));
@@ -164,6 +165,22 @@ describe('dead letters', () => {
     // The failed attempts rolled back: a replay will find the event unapplied.
     expect(await processed('failing', failing.eventId)).toBe(false);
     expect(await processed('healthy', failing.eventId)).toBe(true);
+  });
+
+  it('keeps dead letters until they are deleted', async () => {
+    const kafkaAdmin = kafka.admin();
+    await kafkaAdmin.connect();
+    try {
+      const { resources } = await kafkaAdmin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          { type: ConfigResourceTypes.TOPIC, name: deadLetterTopic(topic), configNames: ['retention.ms'] },
+        ],
+      });
+      expect(resources[0].configEntries).toMatchObject([{ configName: 'retention.ms', configValue: '-1' }]);
+    } finally {
+      await kafkaAdmin.disconnect();
+    }
   });
 
   it('lists the dead letter with what a replay needs', async () => {

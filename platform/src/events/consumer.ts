@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import type { Worker } from '../subgraph';
 import { deadLetterTopic, MalformedEventError, parseEvent, type IntegrationEvent } from './envelope';
 import { Backoff, retryPolicy, sleep } from '../retry';
-import { ensureTopics, PARTITIONER, type TopicSettings } from './kafka';
+import { ensureTopics, KEPT_UNTIL_DELETED, PARTITIONER, type TopicSettings } from './kafka';
 import {
   deadLetterHeaders,
   positionText,
@@ -120,7 +120,9 @@ export class IdempotentConsumer implements Worker {
 
   private async connect(): Promise<void> {
     const { kafka, topics, groupId, log } = this.options;
-    await ensureTopics(kafka, [...topics, ...topics.map(deadLetterTopic)], this.options.topicSettings);
+    await ensureTopics(kafka, topics, this.options.topicSettings);
+    // A dead letter waits for someone to fix its cause and replay it: the broker must not expire it.
+    await ensureTopics(kafka, topics.map(deadLetterTopic), this.options.topicSettings, KEPT_UNTIL_DELETED);
     this.producer = kafka.producer({ createPartitioner: PARTITIONER });
     await this.producer.connect();
     // A fetch returns as soon as a message arrives; the wait only bounds an idle poll, and so how long

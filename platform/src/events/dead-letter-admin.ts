@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { deadLetterTopic, TOPICS } from './envelope';
-import { ensureTopics, PARTITIONER, type TopicSettings } from './kafka';
+import { ensureTopics, KEPT_UNTIL_DELETED, PARTITIONER, type TopicSettings } from './kafka';
 import {
   parseDeadLetter,
   positionText,
@@ -115,7 +115,12 @@ export class DeadLetterAdmin {
       batches.set(key, [...(batches.get(key) ?? []), deadLetter]);
     }
     if (batches.size === 0) return result;
-    await ensureTopics(this.options.kafka, [this.replayLogTopic()], this.options.topicSettings);
+    await ensureTopics(
+      this.options.kafka,
+      [this.replayLogTopic()],
+      this.options.topicSettings,
+      KEPT_UNTIL_DELETED,
+    );
     const producer = this.options.kafka.producer({ createPartitioner: PARTITIONER, idempotent: true });
     await producer.connect();
     try {

@@ -67,8 +67,21 @@ export const topicSettingsOf = (
   replicationFactor: config.kafkaReplicationFactor,
 });
 
-/** Creates the topics if missing (idempotent). */
-export async function ensureTopics(kafka: Kafka, topics: string[], settings: TopicSettings): Promise<void> {
+/** Topic configuration for records kept until someone deletes them (dead letters and their replay log). */
+export const KEPT_UNTIL_DELETED: readonly TopicConfigEntry[] = [{ name: 'retention.ms', value: '-1' }];
+
+export interface TopicConfigEntry {
+  name: string;
+  value: string;
+}
+
+/** Creates the topics if missing (idempotent); `configEntries` apply to the topics it creates. */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: string[],
+  settings: TopicSettings,
+  configEntries: readonly TopicConfigEntry[] = [],
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -81,6 +94,7 @@ export async function ensureTopics(kafka: Kafka, topics: string[], settings: Top
         topic,
         numPartitions: settings.partitions,
         replicationFactor: settings.replicationFactor,
+        configEntries: [...configEntries],
       })),
     });
   } finally {

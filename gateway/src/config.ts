@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
+  ConfigurationError,
   loadConfig,
   readSettings,
   serviceUrlSetting,
@@ -9,6 +10,8 @@ import {
   type Setting,
   type SettingsSpec,
 } from '@marketplace/platform';
+import { operationLimitSettings, operationLimitsOf, type OperationLimits } from './limits/settings';
+import { edgeConfigOf, edgeSettings, type AbuseCaps, type RateLimitConfig } from './rate-limit/settings';
 
 export const SUBGRAPH_NAMES = ['user', 'product', 'cart', 'order', 'payment', 'delivery'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
@@ -45,9 +48,40 @@ export interface GatewayConfig extends PlatformConfig {
   supergraphPath: string;
   /** Per-subgraph URL overrides; otherwise the routing URLs in the supergraph. */
   serviceUrls: Partial<Record<string, string>>;
-  /** Serve the Apollo Sandbox explorer on `GET /graphql` from a browser. */
+  /** Serve the Apollo Sandbox explorer on `GET /graphql` from a browser (needs introspection). */
   explorer: boolean;
+  /** Answer introspection queries; off in production unless asked for. */
+  introspection: boolean;
+  /** What an operation may cost before it is planned (`limits/`). */
+  limits: OperationLimits;
+  /** Request budgets shared by replicas through Redis (`rate-limit/`). */
+  rateLimits: RateLimitConfig;
+  /** Bodies, request timeouts, sockets and subscriptions one client may use. */
+  caps: AbuseCaps;
   subscriptions: SubscriptionConfig;
+  /**
+   * Timeout of one gateway → subgraph fetch attempt (`GATEWAY_SUBGRAPH_TIMEOUT_MS`); retries and
+   * breakers follow the platform's `SERVICE_RETRY_*` and `CIRCUIT_BREAKER_*` settings.
+   */
+  subgraphTimeoutMs: number;
+}
+
+/** A boolean whose default depends on other settings: `undefined` when unset. */
+function optionalBoolean(
+  variable: string,
+  description: string,
+  defaultText: string,
+): Setting<boolean | undefined> {
+  const optional = setting.optional(variable, description);
+  return {
+    ...optional,
+    defaultText,
+    schema: optional.schema
+      .refine((raw) => raw === undefined || ['true', 'false', '1', '0'].includes(raw), {
+        message: 'expected true or false',
+      })
+      .transform((raw) => (raw === undefined ? undefined : raw === 'true' || raw === '1')),
+  };
 }
 
 const DEFAULT_SUPERGRAPH_PATH = join(__dirname, '..', '..', 'schema', 'supergraph.graphql');
@@ -84,11 +118,18 @@ export const gatewaySettings = {
     ),
     defaultText: 'schema/supergraph.graphql',
   },
-  explorer: setting.boolean(
+  explorer: optionalBoolean(
     'GATEWAY_EXPLORER',
-    'serve Apollo Sandbox on `GET /graphql` from a browser',
-    true,
+    'serve Apollo Sandbox on `GET /graphql` from a browser; needs introspection',
+    'as `GATEWAY_INTROSPECTION`',
   ),
+  introspection: optionalBoolean(
+    'GATEWAY_INTROSPECTION',
+    'answer introspection queries',
+    '`true`; `false` when `NODE_ENV=production`',
+  ),
+  ...operationLimitSettings,
+  ...edgeSettings,
   subscriptionsEnabled: setting.boolean(
     'GATEWAY_SUBSCRIPTIONS',
     'serve live order tracking over graphql-ws and consume the order topic',
@@ -119,6 +160,12 @@ export const gatewaySettings = {
     16,
     { min: 1 },
   ),
+  subgraphTimeoutMs: setting.integer(
+    'GATEWAY_SUBGRAPH_TIMEOUT_MS',
+    'timeout of one gateway → subgraph fetch attempt in ms; past it (and its retry, for queries) that path is `SERVICE_UNAVAILABLE`',
+    10_000,
+    { min: 1 },
+  ),
   keepAliveMs: setting.integer(
     'GATEWAY_WS_KEEPALIVE_MS',
     'WebSocket ping interval in ms; a peer that misses one is dropped (0 disables)',
@@ -134,6 +181,12 @@ export const gatewaySettings = {
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const platform = loadConfig('gateway', env);
   const values = readSettings(gatewaySettings, env);
+  const introspection = values.introspection ?? !platform.production;
+  if (values.explorer && !introspection) {
+    throw new ConfigurationError(
+      'GATEWAY_EXPLORER=true needs introspection: the explorer reads the schema through it (set GATEWAY_INTROSPECTION=true)',
+    );
+  }
   const serviceUrls: Partial<Record<string, string>> = {};
   for (const name of SUBGRAPH_NAMES) {
     const url = values[`${name}ServiceUrl`];
@@ -143,7 +196,11 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     ...platform,
     supergraphPath: values.supergraphPath,
     serviceUrls,
-    explorer: values.explorer,
+    explorer: values.explorer ?? introspection,
+    introspection,
+    limits: operationLimitsOf(values),
+    subgraphTimeoutMs: values.subgraphTimeoutMs,
+    ...edgeConfigOf(values),
     subscriptions: {
       enabled: values.subscriptionsEnabled,
       instanceId: values.instanceId?.trim() || `${hostname()}-${process.pid}`,

@@ -1,11 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
+import type { Agent } from 'undici';
 import type { GraphQLSchema } from 'graphql';
-import {
-  ApolloGateway,
-  RemoteGraphQLDataSource,
-  type GraphQLDataSourceProcessOptions,
-  type SupergraphSdlHook,
-} from '@apollo/gateway';
+import { ApolloGateway, type SupergraphSdlHook } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -15,7 +11,7 @@ import {
   createLogger,
   listen,
   maskInternalErrors,
-  REQUEST_ID_HEADER,
+  requestGuardPlugin,
   requestIdOf,
   viewerFromHeader,
   type Logger,
@@ -23,6 +19,15 @@ import {
 } from '@marketplace/platform';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
+import { createSubgraphAgent, SubgraphDataSource } from './datasource';
+import {
+  formatLimitErrors,
+  operationLimitChecks,
+  registerSupergraph,
+  variableCostPlugin,
+  type OperationLimitChecks,
+} from './limits';
+import { clientIpOf, startEdgeRateLimiting, type EdgeRateLimiting } from './rate-limit';
 import { startSubscriptionServer, type SubscriptionServer } from './subscriptions/server';
 import { supergraphFromFile } from './supergraph-source';
 
@@ -47,21 +52,21 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Forwards the caller's credentials and request id to every subgraph call. */
-class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-    if (context.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
-  }
-}
-
-export function buildGateway(options: GatewayOptions, log: Logger): ApolloGateway {
+/**
+ * The gateway over the supergraph; every subgraph is reached through a {@link SubgraphDataSource}
+ * (credentials forwarded, timeouts, retries for queries, a breaker per subgraph) over `agent`.
+ */
+export function buildGateway(options: GatewayOptions, log: Logger, agent: Agent): ApolloGateway {
   const { config } = options;
   const supergraph: SupergraphSdlHook | string =
     options.supergraphSdl ?? supergraphFromFile(config.supergraphPath, log);
   return new ApolloGateway({
     supergraphSdl: supergraph,
-    buildService: ({ name, url }) => new AuthenticatedDataSource({ url: config.serviceUrls[name] ?? url }),
+    buildService: ({ name, url }) => {
+      const target = config.serviceUrls[name] ?? url;
+      if (!target) throw new Error(`the supergraph names no URL for subgraph ${name}`);
+      return new SubgraphDataSource({ name, url: target, config, agent, log });
+    },
     logger: log,
   });
 }
@@ -70,12 +75,24 @@ function createApollo(
   config: GatewayConfig,
   gateway: ApolloGateway,
   log: Logger,
+  limits: OperationLimitChecks,
+  rateLimiting: EdgeRateLimiting,
 ): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     gateway,
-    formatError: maskInternalErrors(log),
+    formatError: formatLimitErrors(maskInternalErrors(log)),
     includeStacktraceInErrorResponses: false,
+    introspection: config.introspection,
+    // Operation limits run before the query planner sees the operation (limits/).
+    parseOptions: limits.parseOptions,
+    validationRules: [...limits.validationRules],
     plugins: [
+      // Client mistakes of the whole request (no operation, subscription over HTTP, bad variables,
+      // malformed DateTime, NUL in a string) are 4xx before planning; no subgraph sees them.
+      requestGuardPlugin(),
+      variableCostPlugin(config.limits),
+      // Per-user and login/register budgets (rate-limit/); the per-IP one runs before the body is read.
+      rateLimiting.plugin,
       config.explorer
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
@@ -88,11 +105,17 @@ function createApollo(
 /** The context of an HTTP request: the verified caller, and what is forwarded to subgraphs. */
 export const contextOf =
   (config: GatewayConfig) =>
-  async (request: IncomingMessage): Promise<GatewayContext> => {
+  async (request: IncomingMessage, signal?: AbortSignal): Promise<GatewayContext> => {
     const authorization = request.headers.authorization ?? null;
     // Verify here too: a bad token is refused before any subgraph is called.
     const viewer = viewerFromHeader(authorization, config.jwtSecret);
-    return { viewer, authorization, requestId: requestIdOf(request) };
+    return {
+      viewer,
+      authorization,
+      requestId: requestIdOf(request),
+      signal,
+      clientIp: clientIpOf(request, config.rateLimits.trustedProxyHops),
+    };
   };
 
 /**
@@ -102,24 +125,40 @@ export const contextOf =
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { config } = options;
   const log = options.log ?? createLogger('gateway', config.logLevel, config.logFormat);
-  const gateway = buildGateway(options, log);
+  const agent = createSubgraphAgent({ connectTimeoutMs: config.subgraphTimeoutMs });
+  const gateway = buildGateway(options, log, agent);
   // Registered before the first load, so subscriptions always validate against the served schema.
   let apiSchema: GraphQLSchema | undefined;
   const stopTrackingSchema = gateway.onSchemaLoadOrUpdate((loaded) => {
+    // Before Apollo's own listener: the cost rule finds the model of every schema it validates with.
+    registerSupergraph(loaded.apiSchema, loaded.coreSupergraphSdl);
     apiSchema = loaded.apiSchema;
   });
-  const apollo = createApollo(config, gateway, log);
+  const limits = operationLimitChecks(config.limits);
+  const rateLimiting = await startEdgeRateLimiting(config, log);
+  const apollo = createApollo(config, gateway, log, limits, rateLimiting);
   await apollo.start();
 
   // Probes are read on every request, so the Kafka one can be added once subscriptions exist.
   const readiness: ReadinessProbes = {};
-  const server = createGraphQLHttpServer({ apollo, context: contextOf(config), log, readiness });
+  const server = createGraphQLHttpServer({
+    apollo,
+    context: contextOf(config),
+    log,
+    readiness,
+    guard: rateLimiting.guard,
+    maxBodyBytes: config.caps.maxBodyBytes,
+    headersTimeoutMs: config.caps.headersTimeoutMs,
+    requestTimeoutMs: config.caps.requestTimeoutMs,
+  });
   const subscriptions = config.subscriptions.enabled
     ? startSubscriptionServer({
         httpServer: server,
         path: '/graphql',
         apollo,
         schema: () => apiSchema,
+        limits,
+        rateLimits: rateLimiting.limits,
         config,
         log: log.child({ component: 'subscriptions' }),
       })
@@ -134,6 +173,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       if (server.listening) await closeServer(server);
       stopTrackingSchema();
       await apollo.stop();
+      await agent.close();
+      await rateLimiting.stop();
       log.info('gateway stopped');
     })());
   const port = await listen(server, config.port, config.host).catch(async (error: unknown) => {

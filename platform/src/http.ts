@@ -7,37 +7,96 @@ export type ReadinessProbes = Record<string, () => Promise<boolean>>;
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  context: (request: IncomingMessage) => Promise<TContext>;
+  /** `signal` aborts when the client goes away before its answer is sent (work for it may stop). */
+  context: (request: IncomingMessage, signal: AbortSignal) => Promise<TContext>;
   log: Logger;
   /** GraphQL endpoint path. Default `/graphql`. */
   path?: string;
   readiness?: ReadinessProbes;
-  /** Largest accepted request body. Default 1 MiB. */
+  /** Largest accepted request body; a larger one is answered 413. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Runs for every request to `path` before its body is read (e.g. a per-IP rate limit), so a
+   * refused client costs no parsing; a refusal is sent as it is.
+   */
+  guard?: (request: IncomingMessage) => Promise<HttpRefusal | undefined>;
+  /** Time a client has to send the request headers (slow-header attacks). Default 66 s. */
+  headersTimeoutMs?: number;
+  /** Time a client has to send the whole request, body included. Default 300 s (Node's). */
+  requestTimeoutMs?: number;
 }
 
-class PayloadTooLarge extends Error {}
+/** An answer that ends a request early. */
+export interface HttpRefusal {
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
 
-function readBody(request: IncomingMessage, limit: number): Promise<string> {
+const PAYLOAD_TOO_LARGE = Symbol('payload too large');
+
+/** Resolves with the body, or {@link PAYLOAD_TOO_LARGE} as soon as it passes `limit` bytes. */
+function readBody(request: IncomingMessage, limit: number): Promise<string | typeof PAYLOAD_TOO_LARGE> {
   return new Promise((resolve, reject) => {
+    if (Number(request.headers['content-length']) > limit) return resolve(PAYLOAD_TOO_LARGE);
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new PayloadTooLarge());
-        request.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
+      if (size <= limit) return void chunks.push(chunk);
+      request.off('data', onData);
+      chunks.length = 0;
+      resolve(PAYLOAD_TOO_LARGE);
+    };
+    request.on('data', onData);
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
+/** How long a client that is still sending a refused body gets before its connection is cut. */
+const DISCARD_GRACE_MS = 2_000;
+
+/**
+ * Answers 413 at once and closes the connection after the response. What the client is still
+ * sending is read and thrown away for a short grace: closing a socket with unread data resets it,
+ * and the client would see a reset instead of the 413.
+ */
+function refuseLargeBody(request: IncomingMessage, response: ServerResponse, limit: number): void {
+  response.setHeader('connection', 'close');
+  sendJson(response, 413, {
+    errors: [
+      {
+        message: `Request body is larger than ${limit} bytes`,
+        extensions: { code: 'BAD_REQUEST', maxBodyBytes: limit },
+      },
+    ],
+  });
+  const cutOff = setTimeout(() => request.socket.destroy(), DISCARD_GRACE_MS).unref();
+  request.once('end', () => clearTimeout(cutOff));
+  request.resume();
+}
+
+/**
+ * A signal that aborts when the connection closes before `response` is finished: the client
+ * disconnected (a request's own 'close' fires once its body is read, so the response's is used).
+ */
+function abortedByClient(response: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished)
+      controller.abort(new DOMException('the client closed the request', 'AbortError'));
+  });
+  return controller.signal;
+}
+
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, { ...headers, 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
 }
 
@@ -73,6 +132,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       });
     }
     if (url.pathname !== path) return sendJson(response, 404, { error: 'Not found' });
+    const refusal = await options.guard?.(request);
+    // An unread body is discarded by Node once the response is sent; the connection stays usable.
+    if (refusal) return sendJson(response, refusal.status, refusal.body, refusal.headers);
 
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(request.headers)) {
@@ -80,14 +142,8 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     }
     let body: unknown = undefined;
     if (request.method === 'POST') {
-      let text: string;
-      try {
-        text = await readBody(request, limit);
-      } catch (error) {
-        if (error instanceof PayloadTooLarge)
-          return sendJson(response, 413, { error: 'Request body too large' });
-        throw error;
-      }
+      const text = await readBody(request, limit);
+      if (text === PAYLOAD_TOO_LARGE) return refuseLargeBody(request, response, limit);
       try {
         body = text.length > 0 ? JSON.parse(text) : undefined;
       } catch {
@@ -99,7 +155,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
 
     const result = await options.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context(request),
+      context: () => options.context(request, abortedByClient(response)),
     });
     for (const [key, value] of result.headers) response.setHeader(key, value);
     response.statusCode = result.status ?? 200;
@@ -122,7 +178,8 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
   // services' HTTP clients; load balancers use 60 s): otherwise a client may send on a socket the
   // server is closing at that moment, and the request fails with ECONNRESET ("socket hang up").
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  server.headersTimeout = options.headersTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  if (options.requestTimeoutMs !== undefined) server.requestTimeout = options.requestTimeoutMs;
   return server;
 }
 

@@ -1,4 +1,16 @@
-import { ExponentialBackoff, handleAll, handleWhen, retry, type IBackoff, type RetryPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleAll,
+  handleWhen,
+  retry,
+  type CircuitBreakerPolicy,
+  type IBackoff,
+  type RetryPolicy,
+} from 'cockatiel';
 
 /**
  * The one retry and backoff mechanism of the project (relay, consumers, the gateway's Kafka
@@ -74,4 +86,179 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * Caps retries at a share of calls, so a struggling target gets at most `ratio` more load from
+ * retries instead of a multiple of it (the "retry budget" of Finagle and gRPC): each call earns
+ * `ratio` of a token, each retry spends one; `minPerSecond` tokens also trickle in, so a quiet
+ * client may still retry. Tokens never exceed `max`.
+ */
+export class RetryBudget {
+  private tokens: number;
+  private refilledAt = Date.now();
+
+  constructor(
+    private readonly options: {
+      /** Retries per call, 0 to 1. Default 0.2. */
+      ratio?: number;
+      /** Retries allowed per second regardless of traffic. Default 5. */
+      minPerSecond?: number;
+      /** Most tokens saved up. Default 50. */
+      max?: number;
+    } = {},
+  ) {
+    this.tokens = this.max;
+  }
+
+  private get max(): number {
+    return this.options.max ?? 50;
+  }
+
+  /** Records a call (its first attempt). */
+  deposit(): void {
+    this.tokens = Math.min(this.max, this.tokens + (this.options.ratio ?? 0.2));
+  }
+
+  /** Whether a retry may go now; spends its token when it may. */
+  withdraw(): boolean {
+    const now = Date.now();
+    const earned = ((now - this.refilledAt) / 1_000) * (this.options.minPerSecond ?? 5);
+    this.refilledAt = now;
+    this.tokens = Math.min(this.max, this.tokens + earned);
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** Thrown by {@link withTimeout} when the attempt, not the caller, ran out of time. */
+export class CallTimeoutError extends Error {
+  override readonly name = 'CallTimeoutError';
+
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * Runs one attempt with a signal that aborts after `timeoutMs` or when `signal` (the caller's)
+ * aborts. A timeout is reported as {@link CallTimeoutError}; a caller's abort as its own reason.
+ */
+export async function withTimeout<T>(
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  attempt: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    return await attempt(signal ? AbortSignal.any([signal, timeout]) : timeout);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (timeout.aborted) throw new CallTimeoutError(timeoutMs);
+    throw error;
+  }
+}
+
+/** How a {@link TargetGuard} protects calls to one target. */
+export interface TargetGuardOptions extends BackoffOptions {
+  /** Attempts in total of a call that is safe to repeat (`SERVICE_RETRY_ATTEMPTS`). */
+  attempts: number;
+  /** Retries as a share of calls (`SERVICE_RETRY_BUDGET_PERCENT` / 100). */
+  budgetRatio: number;
+  /** Consecutive failed calls that open the breaker (`CIRCUIT_BREAKER_FAILURES`). */
+  breakerFailures: number;
+  /** How long an open breaker fails fast before one trial call (`CIRCUIT_BREAKER_HALF_OPEN_MS`). */
+  halfOpenAfterMs: number;
+  /**
+   * Whether an error means the target is unwell (network, timeout, HTTP 5xx): those count for
+   * the breaker and are retried when safe. Other errors (a client mistake the target refused)
+   * pass through untouched.
+   */
+  isFailure: (error: unknown) => boolean;
+  /** Called when the breaker opens, half-opens or closes (for one log line each). */
+  onStateChange?: (state: 'open' | 'half-open' | 'closed') => void;
+}
+
+/** Thrown by {@link TargetGuard.execute} when the target is unavailable: breaker open, or attempts failed. */
+export class TargetUnavailableError extends Error {
+  override readonly name = 'TargetUnavailableError';
+
+  constructor(
+    readonly target: string,
+    /** `circuit-open`: failed fast without calling; `failed`: the last attempt failed (`cause`). */
+    readonly reason: 'circuit-open' | 'failed',
+    options?: { cause: unknown },
+  ) {
+    super(
+      reason === 'circuit-open' ? `${target} is unavailable (circuit open)` : `${target} is unavailable`,
+      options,
+    );
+  }
+}
+
+/**
+ * The resilience of calls to one target (a subgraph): a circuit breaker (cockatiel's, opened by
+ * `breakerFailures` consecutive failures, half-open after `halfOpenAfterMs`) and, for calls that
+ * are safe to repeat, retries with decorrelated-jitter backoff within a {@link RetryBudget}.
+ * Each attempt passes through the breaker, so retries of a dead target open it sooner.
+ */
+export class TargetGuard {
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly budget: RetryBudget;
+
+  constructor(
+    readonly target: string,
+    private readonly options: TargetGuardOptions,
+  ) {
+    this.breaker = circuitBreaker(handleWhen(options.isFailure), {
+      halfOpenAfter: options.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.breakerFailures),
+    });
+    this.budget = new RetryBudget({ ratio: options.budgetRatio });
+    const onStateChange = options.onStateChange;
+    if (onStateChange) {
+      this.breaker.onBreak(() => onStateChange('open'));
+      this.breaker.onHalfOpen(() => onStateChange('half-open'));
+      this.breaker.onReset(() => onStateChange('closed'));
+    }
+  }
+
+  /** Whether calls currently fail fast. */
+  get open(): boolean {
+    return this.breaker.state === CircuitState.Open;
+  }
+
+  /**
+   * Runs `call` through the breaker; retried (when `idempotent`) while it fails with a failure
+   * of the target, the budget allows and `signal` (the caller's) has not aborted. Throws
+   * {@link TargetUnavailableError} for an open breaker or a failure that was not overcome.
+   */
+  async execute<T>(call: () => Promise<T>, idempotent: boolean, signal?: AbortSignal): Promise<T> {
+    this.budget.deposit();
+    const attempts = idempotent ? this.options.attempts : 1;
+    let failed = 0;
+    const retrying = retryPolicy({
+      // A request waits through these pauses, so they stay short.
+      initialDelayMs: this.options.initialDelayMs ?? 50,
+      maxDelayMs: this.options.maxDelayMs ?? 1_000,
+      attempts,
+      // Counted here, so the budget is spent only on retries that will happen.
+      retryable: (error) =>
+        ++failed < attempts &&
+        !(error instanceof BrokenCircuitError) &&
+        this.options.isFailure(error) &&
+        !signal?.aborted &&
+        this.budget.withdraw(),
+    });
+    try {
+      return await retrying.execute(() => this.breaker.execute(call));
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) throw new TargetUnavailableError(this.target, 'circuit-open');
+      if (this.options.isFailure(error) && !signal?.aborted) {
+        throw new TargetUnavailableError(this.target, 'failed', { cause: error });
+      }
+      throw error;
+    }
+  }
 }

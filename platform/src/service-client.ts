@@ -1,6 +1,9 @@
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError, parse } from 'graphql';
 import { SERVICE_PORTS, type PlatformConfig } from './config';
 import { CLIENT_ERROR_CODES } from './errors';
+import { UpstreamError } from './format-error';
+import type { Logger } from './logger';
+import { CallTimeoutError, TargetGuard, TargetUnavailableError, withTimeout } from './retry';
 import { setting, type Setting } from './settings';
 
 interface ServiceResponse<TData> {
@@ -16,53 +19,147 @@ export interface CallLimiter {
   acquire(signal?: AbortSignal): Promise<void>;
 }
 
+/** The settings of {@link PlatformConfig} a {@link ServiceClient} follows. */
+export type ServiceCallConfig = Pick<
+  PlatformConfig,
+  | 'serviceTimeoutMs'
+  | 'serviceRetryAttempts'
+  | 'serviceRetryBudgetPercent'
+  | 'circuitBreakerFailures'
+  | 'circuitBreakerHalfOpenMs'
+>;
+
 /** How a {@link ServiceClient} reaches its target. */
 export interface ServiceClientOptions {
   /** The callee's name, e.g. `product`; named in errors. */
   service: string;
   /** The callee's GraphQL endpoint, e.g. `PRODUCT_SERVICE_URL`. */
   url: string;
-  /** The platform configuration: `SERVICE_TIMEOUT_MS` bounds each call. */
-  config: Pick<PlatformConfig, 'serviceTimeoutMs'>;
+  /** Timeout per attempt, retries and breaker: the platform configuration. */
+  config: ServiceCallConfig;
   /** Awaited before each HTTP call. Default: none (calls are not paced). */
   limiter?: CallLimiter;
+  /** Where the breaker's state changes and failed calls are logged. Default: nowhere. */
+  log?: Logger;
+}
+
+/** The callee answered with an HTTP error or not with GraphQL: it is unwell, not the caller wrong. */
+class CalleeFailure extends Error {
+  override readonly name = 'CalleeFailure';
+}
+
+/** Network errors, timeouts and a callee's 5xx: what a retry or another replica may overcome. */
+function isCalleeFailure(error: unknown): boolean {
+  if (error instanceof CalleeFailure || error instanceof CallTimeoutError) return true;
+  // fetch reports a refused, reset or unreachable connection as a `TypeError: fetch failed`.
+  return error instanceof TypeError;
+}
+
+const mutations = new Map<string, boolean>();
+
+/** Whether `query` is a mutation (never repeated); the project's queries are constants, so cached. */
+function isMutation(query: string): boolean {
+  let mutation = mutations.get(query);
+  if (mutation === undefined) {
+    mutation = getOperationAST(parse(query))?.operation === 'mutation';
+    mutations.set(query, mutation);
+  }
+  return mutation;
 }
 
 /**
- * A small GraphQL-over-HTTP client for the few synchronous reads one subgraph makes of another
+ * A small GraphQL-over-HTTP client for the few synchronous calls one subgraph makes of another
  * (e.g. cart asks product for prices and stock). It forwards the caller's own token, so the
  * callee applies the same authorization as for the caller. Client errors of the callee
- * (`NOT_FOUND`, `BAD_USER_INPUT`, …) are re-raised with their code; anything else is internal.
+ * (`NOT_FOUND`, `BAD_USER_INPUT`, …) are re-raised with their code.
+ *
+ * Each attempt is bounded by `SERVICE_TIMEOUT_MS` and by the caller's `signal` (the caller's own
+ * request was aborted). Reads are retried on failures of the callee (network, timeout, 5xx) with
+ * backoff within a budget, mutations never; a circuit breaker per client (one per target) fails
+ * fast while the callee is down. An unavailable callee is `SERVICE_UNAVAILABLE`.
  */
 export class ServiceClient {
   readonly serviceName: string;
   readonly url: string;
+  private readonly guard: TargetGuard;
 
   constructor(private readonly options: ServiceClientOptions) {
     this.serviceName = options.service;
     this.url = options.url;
+    const { config, log } = options;
+    this.guard = new TargetGuard(options.service, {
+      attempts: config.serviceRetryAttempts,
+      budgetRatio: config.serviceRetryBudgetPercent / 100,
+      breakerFailures: config.circuitBreakerFailures,
+      halfOpenAfterMs: config.circuitBreakerHalfOpenMs,
+      isFailure: isCalleeFailure,
+      onStateChange: (state) =>
+        log?.[state === 'open' ? 'warn' : 'info'](
+          { target: options.service, breaker: state },
+          'circuit breaker',
+        ),
+    });
   }
 
   async request<TData>(
     query: string,
     variables: Record<string, unknown>,
     authorization?: string | null,
+    /** The caller's own request: aborting it abandons this call. */
+    signal?: AbortSignal,
   ): Promise<TData> {
-    await this.options.limiter?.acquire();
-    const response = await fetch(this.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(this.options.config.serviceTimeoutMs),
-    });
-    const body = (await response.json()) as ServiceResponse<TData>;
+    try {
+      return await this.guard.execute(
+        () => this.attempt<TData>(query, variables, authorization, signal),
+        !isMutation(query),
+        signal,
+      );
+    } catch (error) {
+      if (!(error instanceof TargetUnavailableError)) throw error;
+      // One line per failed call; while the breaker is open its opening was the line.
+      if (error.reason === 'failed') {
+        this.options.log?.warn({ err: error.cause, target: this.serviceName }, 'service call failed');
+      }
+      throw new GraphQLError(`The ${this.serviceName} service is unavailable`, {
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      });
+    }
+  }
+
+  private async attempt<TData>(
+    query: string,
+    variables: Record<string, unknown>,
+    authorization: string | null | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<TData> {
+    await this.options.limiter?.acquire(signal);
+    const { response, body } = await withTimeout(
+      this.options.config.serviceTimeoutMs,
+      signal,
+      async (attemptSignal) => {
+        const response = await fetch(this.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+          body: JSON.stringify({ query, variables }),
+          signal: attemptSignal,
+        });
+        if (response.status >= 500) throw new CalleeFailure(`HTTP ${response.status}`);
+        const text = await response.text();
+        try {
+          return { response, body: JSON.parse(text) as ServiceResponse<TData> };
+        } catch {
+          throw new CalleeFailure(`HTTP ${response.status} without a GraphQL answer`);
+        }
+      },
+    );
     const error = body.errors?.[0];
     if (error) {
       const code = error.extensions?.code;
       if (typeof code === 'string' && CLIENT_ERROR_CODES.has(code) && code !== 'GRAPHQL_VALIDATION_FAILED') {
         throw new GraphQLError(error.message, { extensions: { ...error.extensions, code } });
       }
-      throw new Error(`${this.serviceName} service failed: ${error.message}`);
+      // The callee logged its own failure; the caller reports it without logging it again.
+      throw new UpstreamError(`${this.serviceName} service failed: ${error.message}`);
     }
     if (!body.data) throw new Error(`${this.serviceName} service returned no data (HTTP ${response.status})`);
     return body.data;
@@ -77,12 +174,14 @@ export class ServiceClient {
     ids: readonly string[],
     selection: string,
     authorization?: string | null,
+    signal?: AbortSignal,
   ): Promise<(TEntity | null)[]> {
     if (ids.length === 0) return [];
     const data = await this.request<{ _entities: (TEntity | null)[] }>(
       entitiesQuery(typename, selection),
       { representations: ids.map((id) => ({ __typename: typename, id })) },
       authorization,
+      signal,
     );
     return data._entities;
   }

@@ -4,6 +4,8 @@ import { loadConfig, type PlatformConfig } from '../config';
 import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../subgraph';
 import type { Orm, QueryObserver } from '../database';
 
+export * from './stub-server';
+
 /** A unique database prefix per test file, so parallel test files never share data. */
 export const uniquePrefix = (): string => `mpt_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 

@@ -26,14 +26,14 @@ export interface CartLoaders {
 
 export const createLoaders = (
   em: EntityManager,
-  { authorization, services }: LoaderRequest<CartServices>,
+  { authorization, signal, services }: LoaderRequest<CartServices>,
 ): CartLoaders => ({
   cartById: entityByIdLoader<Cart>(em, Cart),
   itemsByCartId: groupedLoader<string, CartItem>(
     (cartIds) => em.find(CartItem, { cart: [...cartIds] }, { orderBy: { addedAt: 'asc', id: 'asc' } }),
     (item) => item.cart.id,
   ),
-  products: services.carts.catalog.createLoader(authorization),
+  products: services.carts.catalog.createLoader(authorization, signal),
 });
 
 export interface CartServices {

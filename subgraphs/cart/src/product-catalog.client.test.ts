@@ -27,7 +27,13 @@ function fakeClient() {
   const client = new ServiceClient({
     service: 'product',
     url: 'http://product.invalid/graphql',
-    config: { serviceTimeoutMs: 1_000 },
+    config: {
+      serviceTimeoutMs: 1_000,
+      serviceRetryAttempts: 1,
+      serviceRetryBudgetPercent: 0,
+      circuitBreakerFailures: 5,
+      circuitBreakerHalfOpenMs: 1_000,
+    },
   });
   client.request = request as unknown as ServiceClient['request'];
   return { request, client };

@@ -29,13 +29,21 @@ export class ProductCatalog {
   /** @param client the product subgraph (`PRODUCT_SERVICE_URL`, bounded by `SERVICE_TIMEOUT_MS`). */
   constructor(private readonly client: ServiceClient) {}
 
-  /** Products by id in key order, `null` for ids the catalog does not know. One HTTP call. */
-  async fetch(ids: readonly string[], authorization: string | null): Promise<(CatalogProduct | null)[]> {
+  /**
+   * Products by id in key order, `null` for ids the catalog does not know. One HTTP call,
+   * abandoned when `signal` (the caller's request) aborts.
+   */
+  async fetch(
+    ids: readonly string[],
+    authorization: string | null,
+    signal?: AbortSignal,
+  ): Promise<(CatalogProduct | null)[]> {
     const entities = await this.client.entities<CatalogEntity>(
       'Product',
       ids,
       'id name price { amount currency } stock { available }',
       authorization,
+      signal,
     );
     return entities.map((entity) =>
       entity
@@ -48,7 +56,12 @@ export class ProductCatalog {
    * A per-request loader: every product a request needs (all cart lines, the total, a
    * mutation's stock check) is fetched in one batched call and then served from its cache.
    */
-  createLoader(authorization: string | null): DataLoader<string, CatalogProduct | null> {
-    return new DataLoader((ids) => this.fetch(ids, authorization), { maxBatchSize: MAX_PRODUCTS_PER_CALL });
+  createLoader(
+    authorization: string | null,
+    signal?: AbortSignal,
+  ): DataLoader<string, CatalogProduct | null> {
+    return new DataLoader((ids) => this.fetch(ids, authorization, signal), {
+      maxBatchSize: MAX_PRODUCTS_PER_CALL,
+    });
   }
 }

@@ -33,10 +33,12 @@ export const cartSubgraph: SubgraphDefinition<
   migrations: cartMigrations,
   createLoaders,
   settings: cartSettings,
-  createServices: ({ config, settings }) => ({
+  createServices: ({ config, settings, log }) => ({
     carts: new CartService(
       config,
-      new ProductCatalog(new ServiceClient({ service: 'product', url: settings.productServiceUrl, config })),
+      new ProductCatalog(
+        new ServiceClient({ service: 'product', url: settings.productServiceUrl, config, log }),
+      ),
     ),
   }),
   workers: cartWorkers,

@@ -6,9 +6,13 @@ import { validateIdempotencyKey, validateOrderLines, validateShippingAddress } f
 import type { Order } from './entities/order.entity';
 import type { OrderService, OrderServiceContext } from './order.service';
 
-/** What checkout needs of a request: the caller's token (forwarded to cart and product) and a log. */
+/**
+ * What checkout needs of a request: the caller's token (forwarded to cart and product), the
+ * signal of the caller's request (the calls stop when it is aborted) and a log.
+ */
 export interface CheckoutContext extends OrderServiceContext {
   authorization: string | null;
+  signal?: AbortSignal;
   log: Logger;
 }
 
@@ -46,10 +50,11 @@ export class CheckoutService {
     const previous = await this.orders.findByIdempotencyKey(context, userId, idempotencyKey);
     if (previous) return previous;
 
-    const cartLines = await this.cart.cartLines(userId, context.authorization);
+    const cartLines = await this.cart.cartLines(userId, context.authorization, context.signal);
     const products = await this.catalog.products(
       cartLines.map((line) => line.productId),
       context.authorization,
+      context.signal,
     );
     const lines = validateOrderLines(snapshotCart(cartLines, products, this.orders.currency));
     const { order, created } = await this.orders.createOrder(context, {

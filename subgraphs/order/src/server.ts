@@ -51,9 +51,9 @@ export const orderSubgraph: SubgraphDefinition<OrderLoaders, OrderServices, Orde
     const orders = new OrderService(config.currency, lifecycle);
     const checkout = new CheckoutService(
       orders,
-      new CartClient(new ServiceClient({ service: 'cart', url: settings.cartServiceUrl, config })),
+      new CartClient(new ServiceClient({ service: 'cart', url: settings.cartServiceUrl, config, log })),
       new ProductCatalogClient(
-        new ServiceClient({ service: 'product', url: settings.productServiceUrl, config }),
+        new ServiceClient({ service: 'product', url: settings.productServiceUrl, config, log }),
       ),
     );
     const expiry = new OrderExpiryWorker(

@@ -30,11 +30,12 @@ export class CartClient {
   /** @param client the cart subgraph (`CART_SERVICE_URL`). */
   constructor(private readonly client: ServiceClient) {}
 
-  async cartLines(userId: string, authorization: string | null): Promise<CartLine[]> {
+  async cartLines(userId: string, authorization: string | null, signal?: AbortSignal): Promise<CartLine[]> {
     const data = await this.client.request<UserCartData>(
       USER_CART,
       { representations: [{ __typename: 'User', id: userId }] },
       authorization,
+      signal,
     );
     const user = data._entities[0];
     if (!user) throw new Error(`cart service resolved no cart for user ${userId}`);

@@ -1,0 +1,6 @@
+export { createSubgraphAgent, undiciFetcher } from './fetcher';
+export {
+  SubgraphDataSource,
+  type SubgraphCallConfig,
+  type SubgraphDataSourceOptions,
+} from './subgraph-data-source';

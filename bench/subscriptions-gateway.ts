@@ -25,6 +25,9 @@ const collectGarbage = (): void => {
   (globalThis as { gc?: () => void }).gc?.();
 };
 
+/** Far more sockets than any bench run opens. */
+const SUBSCRIBERS_MAX = 1_000_000;
+
 async function handle(command: GatewayCommand): Promise<unknown> {
   switch (command.type) {
     case 'start': {
@@ -38,6 +41,9 @@ async function handle(command: GatewayCommand): Promise<unknown> {
           kafkaNamespace: command.kafkaNamespace,
           kafkaBrokers: command.kafkaBrokers,
           subscriptions: { ...base.subscriptions, instanceId: `bench-${process.pid}` },
+          // One machine plays a thousand clients: the edge's per-IP and per-user budgets would refuse it.
+          rateLimits: { ...base.rateLimits, perIpPerMinute: 0, perUserPerMinute: 0 },
+          caps: { ...base.caps, maxSocketsPerIp: SUBSCRIBERS_MAX, maxSocketsPerUser: SUBSCRIBERS_MAX },
         },
         supergraphSdl: command.supergraphSdl,
       });

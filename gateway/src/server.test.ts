@@ -3,7 +3,8 @@ import { loadGatewayConfig } from './config';
 import { contextOf } from './server';
 
 const context = contextOf(loadGatewayConfig({}));
-const request = (headers: IncomingMessage['headers']) => ({ headers }) as IncomingMessage;
+const request = (headers: IncomingMessage['headers']) =>
+  ({ headers, socket: { remoteAddress: '::ffff:127.0.0.1' } }) as unknown as IncomingMessage;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('the HTTP request context', () => {
@@ -12,6 +13,7 @@ describe('the HTTP request context', () => {
       viewer: null,
       authorization: null,
       requestId: 'checkout-42',
+      clientIp: '127.0.0.1',
     });
   });
 

@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import { GraphQLError } from 'graphql';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { PlatformConfig } from './config';
 import type { Logger } from './logger';
+import { closeRedis, createRedis } from './redis';
 import type { CallLimiter } from './service-client';
 import { setting, type Setting } from './settings';
 
@@ -159,6 +161,55 @@ function pauseUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * A {@link CallRateLimiter} with its own Redis connection (`REDIS_URL`), run as one of the
+ * service's workers so that stopping the service closes the connection. Build it with
+ * {@link callLimiterFor}.
+ */
+export class RedisCallLimiter implements CallLimiter {
+  readonly name: string;
+  private readonly redis: Redis;
+  private readonly limiter: CallRateLimiter;
+
+  constructor(
+    config: Pick<PlatformConfig, 'redisUrl' | 'redisKeyPrefix' | 'serviceTimeoutMs'>,
+    target: string,
+    perSecond: number,
+    log: Logger,
+  ) {
+    this.name = `${target}-call-limiter`;
+    this.redis = createRedis(config.redisUrl, log.child({ component: this.name }));
+    this.limiter = new CallRateLimiter({
+      redis: this.redis,
+      keyPrefix: `${config.redisKeyPrefix}rl:calls:`,
+      target,
+      perSecond,
+      maxWaitMs: config.serviceTimeoutMs,
+      log,
+    });
+  }
+
+  acquire(signal?: AbortSignal): Promise<void> {
+    return this.limiter.acquire(signal);
+  }
+
+  /** Connects at construction (calls pass, failing open, until it has). */
+  async start(): Promise<void> {}
+
+  stop(): Promise<void> {
+    return closeRedis(this.redis);
+  }
+}
+
+/** The limiter of calls to `target` at `perSecond` calls per second, or none when that is 0. */
+export const callLimiterFor = (
+  config: Pick<PlatformConfig, 'redisUrl' | 'redisKeyPrefix' | 'serviceTimeoutMs'>,
+  target: string,
+  perSecond: number,
+  log: Logger,
+): RedisCallLimiter | undefined =>
+  perSecond > 0 ? new RedisCallLimiter(config, target, perSecond, log) : undefined;
 
 /**
  * `<TARGET>_CLIENT_RATE_LIMIT_RPS`: calls per second all replicas together may make to one

@@ -17,9 +17,16 @@ export async function executeThroughGateway(
   apollo: ApolloServer<GatewayContext>,
   operation: GatewayOperation,
   identity: ConnectionIdentity,
+  /** A client's operation over a socket: its per-user and login budgets apply (`rate-limit/`). */
+  clientIp?: string,
 ): Promise<FormattedExecutionResult> {
   const response = await apollo.executeOperation(operation, {
-    contextValue: { viewer: identity.viewer, authorization: identity.authorization, requestId: randomUUID() },
+    contextValue: {
+      viewer: identity.viewer,
+      authorization: identity.authorization,
+      requestId: randomUUID(),
+      ...(clientIp === undefined ? {} : { clientIp }),
+    },
   });
   if (response.body.kind === 'single') return response.body.singleResult;
   return {

@@ -9,6 +9,8 @@ import {
 import { CloseCode, makeServer, type Context, type Server, type SubscribePayload } from 'graphql-ws';
 import { unauthenticated, type Logger } from '@marketplace/platform';
 import type { GatewayContext } from '../context';
+import type { OperationLimitChecks } from '../limits';
+import type { SocketCaps } from '../rate-limit/socket-caps';
 import {
   authenticateConnection,
   checkOrderAccess,
@@ -45,6 +47,10 @@ export interface HandlerOptions {
   fanOut: FanOut;
   /** The current API schema (follows supergraph hot reloads). */
   schema: () => GraphQLSchema | undefined;
+  /** Depth, aliases, tokens, directives and cost: the same limits as HTTP operations. */
+  limits: OperationLimitChecks;
+  /** Per-IP and per-user budgets, sockets per user and subscriptions per user. */
+  caps: SocketCaps;
   jwtSecret: string;
   maxSubscriptionsPerConnection: number;
   connectionInitWaitTimeoutMs: number;
@@ -56,6 +62,10 @@ export interface Connection {
   /** Closes the socket (token expiry). */
   close(code: number, reason: string): void;
   identity: ConnectionIdentity;
+  /** The client's IP, for the edge's per-IP budget. */
+  clientIp: string;
+  /** Run when the socket has closed: what it counted against its IP's and user's caps. */
+  releases: (() => void)[];
   expiryTimer?: NodeJS.Timeout;
 }
 
@@ -63,7 +73,7 @@ type ConnectionContext = Context<Record<string, unknown>, Connection>;
 
 type OperationContext =
   | { kind: 'subscription'; prepared: PreparedSubscription; caller: Caller; orderId: string | null }
-  | { kind: 'operation'; prepared: PreparedOperation; identity: ConnectionIdentity };
+  | { kind: 'operation'; prepared: PreparedOperation; identity: ConnectionIdentity; clientIp: string };
 
 /** `setTimeout` cannot wait longer (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -85,6 +95,7 @@ function scheduleExpiry(connection: Connection): void {
 /** To run when the socket has closed. */
 export function releaseConnection(connection: Connection): void {
   clearTimeout(connection.expiryTimer);
+  for (const release of connection.releases.splice(0)) release();
 }
 
 function onConnect(options: HandlerOptions, ctx: ConnectionContext): boolean {
@@ -93,6 +104,16 @@ function onConnect(options: HandlerOptions, ctx: ConnectionContext): boolean {
   } catch (error) {
     options.log.debug({ err: error }, 'socket refused: bad token');
     return false;
+  }
+  const userId = ctx.extra.identity.viewer?.userId;
+  if (userId) {
+    const release = options.caps.userConnected(userId);
+    // 1008 (policy violation): closed before graphql-ws answers 4403 for the refused connect.
+    if (!release) {
+      ctx.extra.close(1008, 'Too many open connections for this user');
+      return false;
+    }
+    ctx.extra.releases.push(release);
   }
   scheduleExpiry(ctx.extra);
   return true;
@@ -142,32 +163,53 @@ async function onSubscribe(
   id: string,
   payload: SubscribePayload,
 ): Promise<ExecutionArgs | GraphQLError[]> {
-  const prepared = prepareOperation(options.schema(), payload);
+  const prepared = prepareOperation(options.schema(), payload, options.limits);
   if (Array.isArray(prepared)) return prepared;
+  const viewerId = ctx.extra.identity.viewer?.userId;
+  const rateLimited = await options.caps.admitOperation(
+    ctx.extra.clientIp,
+    prepared.kind === 'subscription' ? viewerId : undefined,
+  );
+  if (rateLimited) return [rateLimited];
+  const capped = prepared.kind === 'subscription' && viewerId && options.caps.subscriptionRefusal(viewerId);
+  if (capped) return [capped];
   const limit = options.maxSubscriptionsPerConnection;
   if (Object.keys(ctx.subscriptions).length > limit) return tooManyOperations(limit);
   if (prepared.kind === 'operation') {
-    return argsOf(prepared, { kind: 'operation', prepared, identity: ctx.extra.identity });
+    return argsOf(prepared, {
+      kind: 'operation',
+      prepared,
+      identity: ctx.extra.identity,
+      clientIp: ctx.extra.clientIp,
+    });
   }
   return authorizeSubscription(options, ctx, id, prepared);
 }
 
 /** Registers the subscriber with the fan-out; its stream ends when the client unsubscribes. */
-function subscribe(fanOut: FanOut, args: ExecutionArgs): AsyncGenerator<ExecutionResult> {
+function subscribe(fanOut: FanOut, caps: SocketCaps, args: ExecutionArgs): AsyncGenerator<ExecutionResult> {
   const { prepared, caller, orderId } = args.contextValue as Extract<
     OperationContext,
     { kind: 'subscription' }
   >;
   let remove = (): void => undefined;
   const stream = new EventStream<FormattedExecutionResult>(() => remove());
-  remove = fanOut.add({ prepared, caller, orderId, stream });
+  const removeSubscriber = fanOut.add({ prepared, caller, orderId, stream });
+  const release = caps.subscriptionStarted(caller.viewer.userId);
+  remove = () => {
+    release();
+    removeSubscriber();
+  };
   // Results are formatted once per group and passed through `onNext` untouched.
   return stream as unknown as AsyncGenerator<ExecutionResult>;
 }
 
 /** A query or mutation over the socket, run through the gateway as the socket's viewer. */
 async function execute(options: HandlerOptions, args: ExecutionArgs): Promise<ExecutionResult> {
-  const { prepared, identity } = args.contextValue as Extract<OperationContext, { kind: 'operation' }>;
+  const { prepared, identity, clientIp } = args.contextValue as Extract<
+    OperationContext,
+    { kind: 'operation' }
+  >;
   if (identity.viewer && msUntilExpiry(identity.viewer) <= 0) {
     return { errors: [unauthenticated('Token has expired')] };
   }
@@ -177,6 +219,7 @@ async function execute(options: HandlerOptions, args: ExecutionArgs): Promise<Ex
     options.apollo,
     { query, variables, operationName },
     identity,
+    clientIp,
   )) as ExecutionResult;
 }
 
@@ -186,7 +229,7 @@ export function createGraphQLWsServer(options: HandlerOptions): Server<Connectio
     connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs,
     onConnect: (ctx) => onConnect(options, ctx),
     onSubscribe: (ctx, id, payload) => onSubscribe(options, ctx, id, payload),
-    subscribe: (args) => subscribe(options.fanOut, args),
+    subscribe: (args) => subscribe(options.fanOut, options.caps, args),
     execute: (args) => execute(options, args),
     // Every result is already a formatted (and masked) result; send it as it is.
     onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { CloseCode, type Server as GraphQLWsServer, type WebSocket as GraphQLWsSocket } from 'graphql-ws';
@@ -13,6 +13,9 @@ import {
 } from '@marketplace/platform';
 import type { GatewayConfig } from '../config';
 import type { GatewayContext } from '../context';
+import type { OperationLimitChecks } from '../limits';
+import { clientIpOf, type EdgeRateLimits } from '../rate-limit';
+import { SocketCaps } from '../rate-limit/socket-caps';
 import { ANONYMOUS } from './auth';
 import { FanOut } from './fan-out';
 import { asOrderStatusChanged } from './order-event';
@@ -28,6 +31,10 @@ export interface SubscriptionServerOptions {
   apollo: ApolloServer<GatewayContext>;
   /** The current API schema (follows supergraph hot reloads). */
   schema: () => GraphQLSchema | undefined;
+  /** The gateway's operation limits; subscriptions are held to them too. */
+  limits: OperationLimitChecks;
+  /** The edge's budgets: connects and operations on sockets spend them like HTTP requests. */
+  rateLimits: EdgeRateLimits;
   config: GatewayConfig;
   log: Logger;
 }
@@ -63,10 +70,18 @@ function graphqlWsSocket(socket: WebSocket, log: Logger): GraphQLWsSocket {
 }
 
 /** Hands each socket to graphql-ws; returns what the transport runs when it has closed. */
-function serveSocket(protocol: GraphQLWsServer<Connection>, socket: WebSocket, log: Logger) {
+function serveSocket(
+  protocol: GraphQLWsServer<Connection>,
+  socket: WebSocket,
+  clientIp: string,
+  caps: SocketCaps,
+  log: Logger,
+) {
   const connection: Connection = {
     close: (code, reason) => socket.close(code, reason),
     identity: ANONYMOUS,
+    clientIp,
+    releases: [caps.socketOpened(clientIp)],
   };
   const closed = protocol.opened(graphqlWsSocket(socket, log), connection);
   return (code: number, reason: string): void => {
@@ -107,11 +122,16 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     concurrency: settings.renderConcurrency,
   });
   const source = createOrderEventSource(config, log, fanOut);
+  const caps = new SocketCaps(config.caps, options.rateLimits);
+  const clientIp = (request: IncomingMessage): string =>
+    clientIpOf(request, config.rateLimits.trustedProxyHops);
   const protocol = createGraphQLWsServer({
     apollo,
     execute,
     fanOut,
     schema: options.schema,
+    limits: options.limits,
+    caps,
     jwtSecret: config.jwtSecret,
     maxSubscriptionsPerConnection: settings.maxSubscriptionsPerConnection,
     connectionInitWaitTimeoutMs: settings.connectionInitWaitTimeoutMs,
@@ -122,7 +142,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     path: options.path,
     keepAliveMs: settings.keepAliveMs,
     log,
-    onSocket: (socket) => serveSocket(protocol, socket, log),
+    admit: (request) => caps.admitSocket(clientIp(request)),
+    onSocket: (socket, request) => serveSocket(protocol, socket, clientIp(request), caps, log),
   });
   source.start();
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '@marketplace/platform';
+import type { UpgradeRefusal } from '../rate-limit/socket-caps';
 
 /**
  * The WebSocket transport of live tracking: a `ws` server on the HTTP server's upgrades to one
@@ -15,8 +16,10 @@ export interface WebSocketTransportOptions {
   /** Ping interval; a socket that has not answered the previous ping is dropped. 0 disables. */
   keepAliveMs: number;
   log: Logger;
+  /** Decides before the handshake whether the client may open a socket (rate limits, caps). */
+  admit?: (request: IncomingMessage) => Promise<UpgradeRefusal | undefined>;
   /** Takes over an accepted socket; returns what to run once it has closed. */
-  onSocket(socket: WebSocket): (code: number, reason: string) => void;
+  onSocket(socket: WebSocket, request: IncomingMessage): (code: number, reason: string) => void;
 }
 
 export interface WebSocketTransport {
@@ -32,15 +35,31 @@ const MAX_MESSAGE_BYTES = 1024 * 1024;
 const CLOSE_GRACE_MS = 1_000;
 const GOING_AWAY = 1001;
 
-/** Upgrades requests for `path`; destroys any other upgrade. */
-function upgradeHandler(wss: WebSocketServer, path: string) {
-  return (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+/** Answers a refused upgrade in plain HTTP (the client has no WebSocket yet) and closes. */
+function refuseUpgrade(socket: Duplex, refusal: UpgradeRefusal): void {
+  socket.end(
+    `HTTP/1.1 ${refusal.status} Too Many Requests\r\nRetry-After: ${refusal.retryAfterSeconds}\r\n` +
+      `Content-Type: text/plain\r\nConnection: close\r\n\r\n${refusal.reason}`,
+  );
+}
+
+/** Upgrades requests for `path` that `admit` lets through; destroys any other upgrade. */
+function upgradeHandler(wss: WebSocketServer, options: WebSocketTransportOptions, log: Logger) {
+  const upgrade = async (request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
-    if (pathname !== path) {
+    if (pathname !== options.path) {
       socket.destroy();
       return;
     }
+    const refusal = await options.admit?.(request);
+    if (refusal) return refuseUpgrade(socket, refusal);
     wss.handleUpgrade(request, socket, head, (websocket) => wss.emit('connection', websocket, request));
+  };
+  return (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    upgrade(request, socket, head).catch((error: unknown) => {
+      log.error({ err: error }, 'WebSocket upgrade failed');
+      socket.destroy();
+    });
   };
 }
 
@@ -75,12 +94,12 @@ async function closeAll(wss: WebSocketServer): Promise<void> {
 export function startWebSocketTransport(options: WebSocketTransportOptions): WebSocketTransport {
   const { httpServer, log } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  const onUpgrade = upgradeHandler(wss, options.path);
+  const onUpgrade = upgradeHandler(wss, options, log);
   httpServer.on('upgrade', onUpgrade);
-  wss.on('connection', (socket: WebSocket) => {
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     const stopKeepAlive = keepAlive(socket, options.keepAliveMs);
     socket.on('error', (error) => log.debug({ err: error }, 'WebSocket error'));
-    const onClosed = options.onSocket(socket);
+    const onClosed = options.onSocket(socket, request);
     socket.once('close', (code, reason) => {
       stopKeepAlive();
       onClosed(code, reason.toString());

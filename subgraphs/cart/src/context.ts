@@ -4,6 +4,7 @@ import {
   entityByIdLoader,
   groupedLoader,
   type EventWorkers,
+  type RedisCallLimiter,
   type LoaderRequest,
   type SubgraphContext,
 } from '@marketplace/platform';
@@ -38,6 +39,8 @@ export const createLoaders = (
 
 export interface CartServices {
   carts: CartService;
+  /** Paces calls to the product subgraph (`PRODUCT_CLIENT_RATE_LIMIT_RPS`); absent when unlimited. */
+  productLimiter?: RedisCallLimiter;
   /** The saga worker, set when it starts (tests apply events through `events.consumer`). */
   events?: EventWorkers;
 }

@@ -1,6 +1,7 @@
 import { cartMigrations } from '@marketplace/migrations';
 import {
   ProcessedEventSchema,
+  callLimiterFor,
   readSubgraphSchema,
   ServiceClient,
   type SubgraphDefinition,
@@ -33,13 +34,20 @@ export const cartSubgraph: SubgraphDefinition<
   migrations: cartMigrations,
   createLoaders,
   settings: cartSettings,
-  createServices: ({ config, settings, log }) => ({
-    carts: new CartService(
+  createServices: ({ config, settings, log }) => {
+    const productLimiter = callLimiterFor(config, 'product', settings.productClientRateLimitRps, log);
+    const product = new ServiceClient({
+      service: 'product',
+      url: settings.productServiceUrl,
       config,
-      new ProductCatalog(
-        new ServiceClient({ service: 'product', url: settings.productServiceUrl, config, log }),
-      ),
-    ),
-  }),
-  workers: cartWorkers,
+      log,
+      limiter: productLimiter,
+    });
+    return { carts: new CartService(config, new ProductCatalog(product)), productLimiter };
+  },
+  // The limiter is a worker so that stopping the service closes its Redis connection.
+  workers: (runtime, services) => [
+    ...cartWorkers(runtime, services),
+    ...(services.productLimiter ? [services.productLimiter] : []),
+  ],
 };

@@ -5,6 +5,7 @@ import {
   groupedLoader,
   uuidArrayLiteral,
   type EventWorkers,
+  type RedisCallLimiter,
   type SubgraphContext,
 } from '@marketplace/platform';
 import type { CheckoutService } from './checkout.service';
@@ -56,6 +57,8 @@ export interface OrderServices {
   checkout: CheckoutService;
   /** The unpaid-order expiry sweep (also one of the workers). */
   expiry: OrderExpiryWorker;
+  /** Paces calls to the product subgraph (`PRODUCT_CLIENT_RATE_LIMIT_RPS`); absent when unlimited. */
+  productLimiter?: RedisCallLimiter;
   /** The outbox relay and saga consumer; set when the workers are built (tests reach them here). */
   events?: EventWorkers;
 }

@@ -4,6 +4,7 @@ import {
   namespaced,
   OutboxMessageSchema,
   ProcessedEventSchema,
+  callLimiterFor,
   readSubgraphSchema,
   ServiceClient,
   type SubgraphDefinition,
@@ -49,11 +50,18 @@ export const orderSubgraph: SubgraphDefinition<OrderLoaders, OrderServices, Orde
   createServices: ({ config, settings, orm, log }) => {
     const lifecycle = new OrderLifecycle(namespaced(config, TOPICS.order));
     const orders = new OrderService(config.currency, lifecycle);
+    const productLimiter = callLimiterFor(config, 'product', settings.productClientRateLimitRps, log);
     const checkout = new CheckoutService(
       orders,
       new CartClient(new ServiceClient({ service: 'cart', url: settings.cartServiceUrl, config, log })),
       new ProductCatalogClient(
-        new ServiceClient({ service: 'product', url: settings.productServiceUrl, config, log }),
+        new ServiceClient({
+          service: 'product',
+          url: settings.productServiceUrl,
+          config,
+          log,
+          limiter: productLimiter,
+        }),
       ),
     );
     const expiry = new OrderExpiryWorker(
@@ -66,7 +74,7 @@ export const orderSubgraph: SubgraphDefinition<OrderLoaders, OrderServices, Orde
       },
       log.child({ worker: 'order-expiry' }),
     );
-    return { orders, checkout, expiry };
+    return { orders, checkout, expiry, productLimiter };
   },
   workers: (runtime, services) => {
     const lifecycle = new OrderLifecycle(namespaced(runtime.config, TOPICS.order));
@@ -78,6 +86,11 @@ export const orderSubgraph: SubgraphDefinition<OrderLoaders, OrderServices, Orde
       },
     });
     services.events = events;
-    return [...events.workers, services.expiry];
+    // The limiter is a worker so that stopping the service closes its Redis connection.
+    return [
+      ...events.workers,
+      services.expiry,
+      ...(services.productLimiter ? [services.productLimiter] : []),
+    ];
   },
 };

@@ -1,4 +1,4 @@
-import { serviceUrlSetting, setting, type SettingsSpec } from '@marketplace/platform';
+import { clientRateLimitSetting, serviceUrlSetting, setting, type SettingsSpec } from '@marketplace/platform';
 
 /** The order service's own settings, read once at start-up (`definition.settings`). */
 export interface OrderSettings {
@@ -12,6 +12,8 @@ export interface OrderSettings {
   cartServiceUrl: string;
   /** The product subgraph checkout reads current names and prices from. */
   productServiceUrl: string;
+  /** Calls per second to the product subgraph, all cart and order replicas together (0: unlimited). */
+  productClientRateLimitRps: number;
 }
 
 export const orderSettings: SettingsSpec<OrderSettings> = {
@@ -33,4 +35,5 @@ export const orderSettings: SettingsSpec<OrderSettings> = {
   ),
   cartServiceUrl: serviceUrlSetting('cart'),
   productServiceUrl: serviceUrlSetting('product'),
+  productClientRateLimitRps: clientRateLimitSetting('product'),
 };

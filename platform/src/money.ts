@@ -6,6 +6,17 @@ export interface Money {
 
 export const money = (amount: number, currency: string): Money => ({ amount, currency });
 
+/**
+ * The largest amount the API can show: money amounts are GraphQL `Int` (32-bit signed) minor
+ * units. Arithmetic on JS numbers is exact up to 2^53 and amounts that may grow past this one are
+ * stored as `bigint`; what the API would have to show beyond it is refused before it is stored.
+ */
+export const MAX_API_AMOUNT = 2_147_483_647;
+
+/** True when `amount` is whole and the API can show it. */
+export const isShowableAmount = (amount: number): boolean =>
+  Number.isSafeInteger(amount) && Math.abs(amount) <= MAX_API_AMOUNT;
+
 /** Sums line totals; every line must be in `currency` (the shop sells in one currency). */
 export function sumMoney(lines: readonly Money[], currency: string): Money {
   let amount = 0;

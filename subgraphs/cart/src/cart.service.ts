@@ -10,11 +10,12 @@ import {
   type PlatformConfig,
 } from '@marketplace/platform';
 import {
-  cartTotal,
   ensureAvailable,
   ensureRoomForLine,
+  ensureShowableCartTotal,
   itemCount,
   lineTotal,
+  readableCartAmount,
   validateQuantity,
 } from './domain/cart-rules';
 import type { CartLoaders } from './context';
@@ -68,6 +69,7 @@ export class CartService {
       const item = await tx.findOne(CartItem, { cart: cartId, productId: id });
       const held = item?.quantity ?? 0;
       ensureAvailable(product, held + added, held);
+      await this.ensureShowableTotal(context, tx, cartId, id, held + added);
       if (item) {
         item.quantity = held + added;
       } else {
@@ -92,6 +94,7 @@ export class CartService {
     const cartId = await this.changeCart(context, userId, async (tx, cartId) => {
       const item = await tx.findOne(CartItem, { cart: cartId, productId: id });
       if (!item) throw this.notInCart(id);
+      await this.ensureShowableTotal(context, tx, cartId, id, wanted);
       item.quantity = wanted;
     });
     return this.loadCart(context, cartId);
@@ -160,15 +163,14 @@ export class CartService {
   }
 
   async lineTotal(context: CartServiceContext, item: CartItem): Promise<Money> {
-    const product = await this.products(context).load(item.productId);
-    if (!product) throw notFound('Product', item.productId);
-    return lineTotal(product.price, item.quantity);
+    const line = await this.exactLineTotal(context, item);
+    return readableCartAmount([line], this.config.currency, 'line total');
   }
 
   async total(context: CartServiceContext, cart: Cart): Promise<Money> {
     const items = await this.items(context, cart);
-    const lines = await Promise.all(items.map((item) => this.lineTotal(context, item)));
-    return cartTotal(lines, this.config.currency);
+    const lines = await Promise.all(items.map((item) => this.exactLineTotal(context, item)));
+    return readableCartAmount(lines, this.config.currency, 'total');
   }
 
   async itemCount(context: CartServiceContext, cart: Cart): Promise<number> {
@@ -178,6 +180,40 @@ export class CartService {
   /** A cart by id, null if unknown. */
   cartById(context: CartServiceContext, cartId: string): Promise<Cart | null> {
     return context.loaders.cartById.load(cartId);
+  }
+
+  private async exactLineTotal(context: CartServiceContext, item: CartItem): Promise<Money> {
+    const product = await this.products(context).load(item.productId);
+    if (!product) throw notFound('Product', item.productId);
+    return lineTotal(product.price, item.quantity);
+  }
+
+  /**
+   * Refuses (before anything is stored) a change that would leave the cart costing more than the
+   * API can show: the cart's lines under its row lock, with `productId` at `quantity`, priced
+   * from the request's product loader (which already holds the cart's products).
+   */
+  private async ensureShowableTotal(
+    context: CartServiceContext,
+    tx: EntityManager,
+    cartId: string,
+    productId: string,
+    quantity: number,
+  ): Promise<void> {
+    const quantities = new Map(
+      (await tx.find(CartItem, { cart: cartId })).map((line) => [line.productId, line.quantity]),
+    );
+    quantities.set(productId, quantity);
+    const lines = [...quantities];
+    const products = await this.products(context).loadMany(lines.map(([id]) => id));
+    const totals: Money[] = [];
+    lines.forEach(([, lineQuantity], index) => {
+      const product = products[index];
+      if (product instanceof Error) throw product;
+      // A product the catalog no longer has costs nothing here; reading its line says NOT_FOUND.
+      if (product) totals.push(lineTotal(product.price, lineQuantity));
+    });
+    ensureShowableCartTotal(totals, this.config.currency);
   }
 
   private products(context: CartServiceContext): DataLoader<string, CatalogProduct | null> {

@@ -1,11 +1,13 @@
-import { DomainError } from '@marketplace/platform';
+import { DomainError, MAX_API_AMOUNT, money } from '@marketplace/platform';
 import {
   cartTotal,
   ensureAvailable,
   ensureRoomForLine,
+  ensureShowableCartTotal,
   itemCount,
   lineTotal,
   MAX_CART_LINES,
+  readableCartAmount,
   validateQuantity,
 } from './cart-rules';
 
@@ -85,5 +87,36 @@ describe('totals', () => {
   it('prices an empty cart at zero in the shop currency', () => {
     expect(cartTotal([], 'RUB')).toEqual({ amount: 0, currency: 'RUB' });
     expect(itemCount([])).toBe(0);
+  });
+});
+
+describe('cart amounts the API can show', () => {
+  const tooLarge = { code: 'BAD_USER_INPUT', details: { reason: 'AMOUNT_TOO_LARGE', max: MAX_API_AMOUNT } };
+
+  it('accepts a cart total up to the largest Int', () => {
+    expect(() =>
+      ensureShowableCartTotal([money(MAX_API_AMOUNT - 1, 'RUB'), money(1, 'RUB')], 'RUB'),
+    ).not.toThrow();
+  });
+
+  it('refuses a change that takes the total or one line past it, on quantity', () => {
+    expect(
+      refusalOf(() => ensureShowableCartTotal([money(MAX_API_AMOUNT, 'RUB'), money(1, 'RUB')], 'RUB')),
+    ).toEqual({
+      code: 'BAD_USER_INPUT',
+      details: { ...tooLarge.details, field: 'quantity' },
+    });
+    // A line beyond 2^53 (price × quantity) is refused too, not summed inexactly.
+    const huge = lineTotal(money(MAX_API_AMOUNT, 'RUB'), MAX_API_AMOUNT);
+    expect(refusalOf(() => ensureShowableCartTotal([huge], 'RUB')).code).toBe('BAD_USER_INPUT');
+  });
+
+  it('reads a stored cart past it as a clear BAD_USER_INPUT on that field only', () => {
+    expect(readableCartAmount([money(5, 'RUB'), money(7, 'RUB')], 'RUB', 'total')).toEqual(money(12, 'RUB'));
+    const error = errorOf(() =>
+      readableCartAmount([money(MAX_API_AMOUNT, 'RUB'), money(1, 'RUB')], 'RUB', 'total'),
+    );
+    expect({ code: error.code, details: error.details }).toEqual(tooLarge);
+    expect(error.message).toMatch(/cart's total is more than the largest amount/);
   });
 });

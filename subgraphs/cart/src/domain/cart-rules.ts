@@ -1,4 +1,12 @@
-import { badUserInput, multiplyMoney, sumMoney, type Money } from '@marketplace/platform';
+import {
+  badUserInput,
+  isShowableAmount,
+  MAX_API_AMOUNT,
+  multiplyMoney,
+  sumMoney,
+  type DomainError,
+  type Money,
+} from '@marketplace/platform';
 
 /** Most distinct products one cart may hold. */
 export const MAX_CART_LINES = 100;
@@ -40,6 +48,50 @@ export const lineTotal = (price: Money, quantity: number): Money => multiplyMone
 
 /** Sum of line totals; an empty cart costs zero in the shop currency. */
 export const cartTotal = (lines: readonly Money[], currency: string): Money => sumMoney(lines, currency);
+
+const tooLarge = (message: string, field?: string): DomainError =>
+  badUserInput(message, field, { reason: 'AMOUNT_TOO_LARGE', max: MAX_API_AMOUNT });
+
+/**
+ * The sum of `lines`, or null when a line or the sum passes {@link MAX_API_AMOUNT}. Lines are
+ * checked first, so the sum of at most `MAX_CART_LINES` of them is exact.
+ */
+function showableTotal(lines: readonly Money[], currency: string): Money | null {
+  if (!lines.every((line) => isShowableAmount(line.amount))) return null;
+  const total = cartTotal(lines, currency);
+  return isShowableAmount(total.amount) ? total : null;
+}
+
+/**
+ * Refuses a change that would leave the cart costing more than {@link MAX_API_AMOUNT}: the API
+ * could not show it and no order could be placed for it. `BAD_USER_INPUT` on `quantity` with
+ * reason `AMOUNT_TOO_LARGE`, thrown before anything is stored.
+ */
+export function ensureShowableCartTotal(lines: readonly Money[], currency: string): void {
+  if (showableTotal(lines, currency)) return;
+  throw tooLarge(
+    `This would make the cart cost more than the largest amount (${MAX_API_AMOUNT} minor units) it may come to`,
+    'quantity',
+  );
+}
+
+/**
+ * The total (or one line's total) of a stored cart, for reading. A cart saved before totals were
+ * checked, or whose prices rose since, may come to more than the API can show: then that field
+ * alone is a clear `BAD_USER_INPUT` (reason `AMOUNT_TOO_LARGE`), and the lines stay readable and
+ * editable.
+ */
+export function readableCartAmount(
+  lines: readonly Money[],
+  currency: string,
+  what: 'total' | 'line total',
+): Money {
+  const total = showableTotal(lines, currency);
+  if (total) return total;
+  throw tooLarge(
+    `The cart's ${what} is more than the largest amount the API can show (${MAX_API_AMOUNT} minor units); remove or reduce lines`,
+  );
+}
 
 export const itemCount = (quantities: readonly number[]): number =>
   quantities.reduce((sum, quantity) => sum + quantity, 0);

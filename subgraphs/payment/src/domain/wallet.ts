@@ -3,13 +3,10 @@ import { badUserInput } from '@marketplace/platform';
 /** Largest single top-up, in minor units: 1 000 000.00 in the shop currency. */
 export const MAX_TOP_UP_AMOUNT = 100_000_000;
 
-/** The largest GraphQL `Int`: money amounts the API can show, in minor units. */
-export const MAX_INT_AMOUNT = 2_147_483_647;
-
 /**
  * The most top-ups may bring a balance to, in minor units: 10 000 000.00 in the shop currency. It
  * limits top-ups only — a refund is the customer's own money and always comes back, even above
- * it. The headroom up to {@link MAX_INT_AMOUNT} (over 11 000 000.00) keeps a refunded balance
+ * it. The headroom up to `MAX_API_AMOUNT` (over 11 000 000.00) keeps a refunded balance
  * showable; balances are stored as `bigint`, so even past it nothing is lost.
  */
 export const MAX_BALANCE_AMOUNT = 1_000_000_000;

@@ -65,6 +65,46 @@ describe('loadGatewayConfig', () => {
     ).toThrow(/GATEWAY_SUBSCRIPTION_RENDER_CONCURRENCY[\s\S]*GATEWAY_WS_KEEPALIVE_MS/);
   });
 
+  describe('introspection and the explorer', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'a'.repeat(64) };
+
+    it('serves both outside production and neither in production by default', () => {
+      expect(loadGatewayConfig({})).toMatchObject({ introspection: true, explorer: true });
+      expect(loadGatewayConfig(production)).toMatchObject({ introspection: false, explorer: false });
+    });
+
+    it('turns the explorer off with introspection unless it is asked for', () => {
+      expect(loadGatewayConfig({ GATEWAY_INTROSPECTION: 'false' })).toMatchObject({ explorer: false });
+      expect(loadGatewayConfig({ ...production, GATEWAY_INTROSPECTION: 'true' })).toMatchObject({
+        introspection: true,
+        explorer: true,
+      });
+    });
+
+    it('refuses an explorer without introspection', () => {
+      const read = (): unknown =>
+        loadGatewayConfig({ GATEWAY_EXPLORER: 'true', GATEWAY_INTROSPECTION: 'false' });
+      expect(read).toThrow(ConfigurationError);
+      expect(read).toThrow('GATEWAY_EXPLORER=true needs introspection');
+    });
+  });
+
+  it('reads the operation limits', () => {
+    expect(loadGatewayConfig({}).limits).toEqual({
+      maxDepth: 15,
+      maxAliases: 30,
+      maxTokens: 3_000,
+      maxDirectives: 50,
+      maxCost: 5_000,
+      defaultListSize: 20,
+    });
+    expect(loadGatewayConfig({ GATEWAY_MAX_DEPTH: '7', GATEWAY_MAX_COST: '900' }).limits).toMatchObject({
+      maxDepth: 7,
+      maxCost: 900,
+    });
+    expect(() => loadGatewayConfig({ GATEWAY_MAX_TOKENS: '0' })).toThrow('GATEWAY_MAX_TOKENS: ');
+  });
+
   it('declares one setting per variable, with the six service URL overrides', () => {
     const variables = settingsOf(gatewaySettings).map((declared) => declared.variable);
     expect(new Set(variables).size).toBe(variables.length);

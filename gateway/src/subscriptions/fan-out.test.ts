@@ -6,6 +6,7 @@ import type { Caller, ExecuteAsCaller } from './auth';
 import { EventStream } from './event-stream';
 import { FanOut } from './fan-out';
 import type { OrderStatusChangedEvent } from './order-event';
+import { defaultOperationLimits, operationLimitChecks } from '../limits';
 import { PayloadExecutor } from './payload-executor';
 import { prepareOperation, type PreparedSubscription } from './validation';
 
@@ -19,8 +20,10 @@ const callerOf = (userId: string, role: Role = 'CUSTOMER'): Caller => ({
   authorization: `Bearer token-of-${userId}`,
 });
 
+const limits = operationLimitChecks(defaultOperationLimits());
+
 const prepare = (query: string, variables: Record<string, unknown> = {}): PreparedSubscription =>
-  prepareOperation(testSchema, { query, variables }) as PreparedSubscription;
+  prepareOperation(testSchema, { query, variables }, limits) as PreparedSubscription;
 
 const TRACK =
   'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { version status order { status } } }';

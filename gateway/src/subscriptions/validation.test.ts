@@ -1,6 +1,12 @@
 import type { GraphQLError } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
 import { testSchema } from '../../test/fixtures/api-schema';
-import { prepareOperation, type PreparedSubscription } from './validation';
+import { defaultOperationLimits, operationLimitChecks } from '../limits';
+import { prepareOperation as prepareWithLimits, type PreparedSubscription } from './validation';
+
+const defaultLimits = operationLimitChecks(defaultOperationLimits());
+const prepareOperation = (schema: typeof testSchema | undefined, payload: SubscribePayload) =>
+  prepareWithLimits(schema, payload, defaultLimits);
 
 const codes = (result: ReturnType<typeof prepareOperation>): unknown[] =>
   Array.isArray(result) ? result.map((error: GraphQLError) => error.extensions.code) : [];
@@ -73,6 +79,27 @@ describe('prepareOperation', () => {
       operationName: 'B',
     });
     expect(codes(result)).toEqual(['OPERATION_RESOLUTION_FAILURE']);
+  });
+
+  it.each([
+    ['depth', { maxDepth: 2 }, 'subscription { myOrderUpdates { order { id } } }', 3, 2],
+    // Refused while parsing, before the rest of the document is read.
+    [
+      'tokens',
+      { maxTokens: 10 },
+      'subscription { myOrderUpdates { version } a: __typename b: __typename }',
+      13,
+      10,
+    ],
+  ])('holds subscriptions to the %s limit', (limit, override, query, measured, max) => {
+    const result = prepareWithLimits(
+      testSchema,
+      { query },
+      operationLimitChecks({ ...defaultLimits.limits, ...override }),
+    );
+    expect(Array.isArray(result) && result.map((error) => error.extensions)).toEqual([
+      { code: 'QUERY_TOO_COMPLEX', limit, measured, max },
+    ]);
   });
 
   it('asks to retry while no schema is loaded', () => {

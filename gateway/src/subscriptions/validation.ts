@@ -6,6 +6,7 @@ import {
   Kind,
   OperationTypeNode,
   parse,
+  specifiedRules,
   validate,
   type DocumentNode,
   type FieldNode,
@@ -16,6 +17,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
+import { fromTokenLimitError, QUERY_TOO_COMPLEX, type OperationLimitChecks } from '../limits';
 import { buildOrderQuery, type OrderQuery } from './order-selection';
 
 /** The subscription fields this gateway serves (declared by the order subgraph). */
@@ -57,18 +59,22 @@ export interface PreparedOperation {
   variables: Record<string, unknown>;
 }
 
-/** Largest number of lexical tokens in one operation (bounds parsing work per message). */
-const MAX_TOKENS = 5_000;
-
-const withCode = (error: GraphQLError, code: string): GraphQLError =>
-  new GraphQLError(error.message, {
+/** `error` with `code`; the HTTP status some errors carry for Apollo means nothing on a socket. */
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
     originalError: error.originalError,
-    extensions: { ...error.extensions, code },
+    extensions: { ...extensions, code },
   });
+}
+
+/** An operation limit keeps its own code; every other validation error is `GRAPHQL_VALIDATION_FAILED`. */
+const validationCodeOf = (error: GraphQLError): string =>
+  error.extensions.code === QUERY_TOO_COMPLEX ? QUERY_TOO_COMPLEX : 'GRAPHQL_VALIDATION_FAILED';
 
 function findRootField(
   set: SelectionSetNode,
@@ -103,19 +109,22 @@ interface Analysis {
 
 function analyse(
   schema: GraphQLSchema,
+  limits: OperationLimitChecks,
   query: string,
   operationName: string | undefined,
 ): Analysis | GraphQLError[] {
   let document: DocumentNode;
   try {
-    document = parse(query, { maxTokens: MAX_TOKENS });
+    document = parse(query, limits.parseOptions);
   } catch (error) {
+    const refused = fromTokenLimitError(error, query);
+    if (refused) return [withCode(refused, QUERY_TOO_COMPLEX)];
     if (error instanceof GraphQLError) return [withCode(error, 'GRAPHQL_PARSE_FAILED')];
     throw error;
   }
-  const validationErrors = validate(schema, document);
+  const validationErrors = validate(schema, document, [...specifiedRules, ...limits.validationRules]);
   if (validationErrors.length > 0) {
-    return validationErrors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+    return validationErrors.map((error) => withCode(error, validationCodeOf(error)));
   }
   const operation = getOperationAST(document, operationName);
   if (!operation) {
@@ -155,28 +164,37 @@ function analyse(
 }
 
 /**
- * Analyses per schema version, by operation: reconnect storms send the same few operations
- * thousands of times, and parsing and validating each again would dominate subscribe time.
+ * Analyses per limits and schema version, by operation: reconnect storms send the same few
+ * operations thousands of times, and parsing and validating each again would dominate subscribe time.
  */
-const analyses = new WeakMap<GraphQLSchema, Map<string, Analysis | GraphQLError[]>>();
+const analyses = new WeakMap<
+  OperationLimitChecks,
+  WeakMap<GraphQLSchema, Map<string, Analysis | GraphQLError[]>>
+>();
 const MAX_ANALYSES = 500;
 
 function cachedAnalysis(
   schema: GraphQLSchema,
+  limits: OperationLimitChecks,
   query: string,
   operationName: string | undefined,
 ): Analysis | GraphQLError[] {
-  let cache = analyses.get(schema);
+  let bySchema = analyses.get(limits);
+  if (!bySchema) {
+    bySchema = new WeakMap();
+    analyses.set(limits, bySchema);
+  }
+  let cache = bySchema.get(schema);
   if (!cache) {
     cache = new Map();
-    analyses.set(schema, cache);
+    bySchema.set(schema, cache);
   }
   const key = `${operationName ?? ''}\n${query}`;
   let analysis = cache.get(key);
   if (analysis) {
     cache.delete(key); // most recently used last
   } else {
-    analysis = analyse(schema, query, operationName);
+    analysis = analyse(schema, limits, query, operationName);
     if (cache.size >= MAX_ANALYSES) cache.delete(cache.keys().next().value as string);
   }
   cache.set(key, analysis);
@@ -184,13 +202,15 @@ function cachedAnalysis(
 }
 
 /**
- * Parses and validates one `subscribe` message against the current API schema. Returns the errors
- * to send back (`GRAPHQL_PARSE_FAILED`, `GRAPHQL_VALIDATION_FAILED` — including more than one root
- * field —, `BAD_USER_INPUT` for variables) or what to run.
+ * Parses and validates one `subscribe` message against the current API schema and the gateway's
+ * operation limits. Returns the errors to send back (`GRAPHQL_PARSE_FAILED`,
+ * `GRAPHQL_VALIDATION_FAILED` — including more than one root field —, `QUERY_TOO_COMPLEX`,
+ * `BAD_USER_INPUT` for variables) or what to run.
  */
 export function prepareOperation(
   schema: GraphQLSchema | undefined,
   payload: SubscribePayload,
+  limits: OperationLimitChecks,
 ): PreparedSubscription | PreparedOperation | GraphQLError[] {
   if (!schema) {
     return [
@@ -199,7 +219,7 @@ export function prepareOperation(
       }),
     ];
   }
-  const analysis = cachedAnalysis(schema, payload.query, payload.operationName ?? undefined);
+  const analysis = cachedAnalysis(schema, limits, payload.query, payload.operationName ?? undefined);
   if (Array.isArray(analysis)) return analysis;
   const { document, operationName, operation, rootField, fieldDefinition, field } = analysis;
   const variables = payload.variables ?? {};

@@ -15,7 +15,7 @@ export class UpstreamError extends Error {
 /** Extensions that can carry internals (a subgraph's address and raw body, a stack, which subgraph). */
 const INTERNAL_EXTENSIONS = new Set(['response', 'stacktrace', 'exception', 'serviceName', 'http']);
 /** An address in a message that passes through (e.g. a data source's `request to http://…/graphql failed`). */
-const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"']+/gi;
+const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'()<>,]+/gi;
 
 const NUL = '\u0000';
 /** PostgreSQL: `character_not_in_repertoire` (NUL in SQL text), `untranslatable_character` (`\u0000` in jsonb). */

@@ -101,7 +101,13 @@ function redactError(value: unknown): unknown {
  * personal data is written: {@link REDACTED_LOG_PATHS} are censored and errors go through
  * {@link serializeError}.
  */
-export function createLogger(service: string, level: LogLevel = 'info', format: LogFormat = 'json'): Logger {
+export function createLogger(
+  service: string,
+  level: LogLevel = 'info',
+  format: LogFormat = 'json',
+  /** Where `json` lines go instead of stdout (tests read them). */
+  destination?: pino.DestinationStream,
+): Logger {
   const options: pino.LoggerOptions = {
     name: service,
     level,
@@ -113,7 +119,7 @@ export function createLogger(service: string, level: LogLevel = 'info', format: 
       sql: (sql: unknown) => (typeof sql === 'string' ? redactSqlValues(sql) : sql),
     },
   };
-  if (format === 'json') return pino(options);
+  if (format === 'json') return destination ? pino(options, destination) : pino(options);
   const stream = pretty({
     sync: true,
     colorize: process.stdout.isTTY,

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { dropDatabase } from '../database';
 import { loadConfig, type PlatformConfig } from '../config';
 import { startSubgraph, type RunningSubgraph, type SubgraphDefinition } from '../subgraph';
 import type { Orm, QueryObserver } from '../database';
+import { createLogger, type Logger } from '../logger';
 
 export * from './stub-server';
 
@@ -192,4 +194,19 @@ export async function whileWritesRefused<T>(
   } finally {
     await restore();
   }
+}
+
+/** A JSON log line as written, parsed (`level` 50 is error). */
+export type LogLine = Record<string, unknown> & { level: number; msg: string };
+
+/** A debug-level logger whose lines are kept, with the production redaction and serializers. */
+export function capturingLogger(service = 'test'): { log: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString('utf8')) as LogLine);
+      done();
+    },
+  });
+  return { log: createLogger(service, 'debug', 'json', destination), lines };
 }

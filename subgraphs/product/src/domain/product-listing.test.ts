@@ -101,6 +101,9 @@ describe('product cursors', () => {
     ['a cursor of another sort order', productCursor('NAME_ASC', product), 'PRICE_ASC'],
     ['a text key for a price order', encodeCursor(['PRICE_ASC', 'cheap', product.id]), 'PRICE_ASC'],
     ['an invalid date', encodeCursor(['NEWEST', 'yesterday', product.id]), 'NEWEST'],
+    ['a date the database cannot read', encodeCursor(['NEWEST', '1', product.id]), 'NEWEST'],
+    ['a year zero', encodeCursor(['NEWEST', '0000-01-01T00:00:00.000Z', product.id]), 'NEWEST'],
+    ['a price past the int column', encodeCursor(['PRICE_ASC', 2 ** 40, product.id]), 'PRICE_ASC'],
     ['a malformed id', encodeCursor(['NAME_ASC', 'Rose', '42']), 'NAME_ASC'],
     ['garbage', 'not base64 json', 'NAME_ASC'],
   ] as const)('refuses %s', (_case, cursor, sort) => {

@@ -85,6 +85,9 @@ export class SharedRateLimit {
   private refusedOrOpen(error: unknown): RateLimitDecision {
     if (error instanceof RateLimiterRes)
       return { allowed: false, retryAfterMs: Math.max(1, error.msBeforeNext) };
+    // Without a connection the client has said so once already (`createRedis`); only a failure of
+    // a connected Redis (a slow command) is worth a line of its own.
+    if (this.options.redis.status !== 'ready') return ALLOWED;
     const now = Date.now();
     if (now - this.lastWarning >= WARN_EVERY_MS) {
       this.lastWarning = now;

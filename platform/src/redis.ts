@@ -32,11 +32,14 @@ export function createRedis(url: string, log: Logger, options: RedisClientOption
     disconnectTimeout: 200,
   });
   let down = false;
-  redis.on('error', (error: Error) => {
-    if (down) return;
+  const wentDown = (error?: Error): void => {
+    if (down || closing.has(redis)) return;
     down = true;
     log.warn({ err: error, redis: safeUrl(url) }, 'Redis unavailable; reconnecting in the background');
-  });
+  };
+  // A refused connection is an `error`; a dropped one only a `close`.
+  redis.on('error', wentDown);
+  redis.on('close', () => wentDown());
   redis.on('ready', () => {
     if (!down) return;
     down = false;
@@ -63,8 +66,12 @@ export function redisReady(redis: Redis, timeoutMs: number): Promise<boolean> {
   });
 }
 
+/** Clients being closed on purpose: their `close` is no outage. */
+const closing = new WeakSet<Redis>();
+
 /** Closes the connection without waiting for a Redis that is not there. */
 export async function closeRedis(redis: Redis): Promise<void> {
+  closing.add(redis);
   if (redis.status === 'ready') {
     await redis.quit().catch(() => redis.disconnect());
     return;

@@ -5,6 +5,7 @@ import {
   createLogger,
   createTokenSigner,
   namespaced,
+  MAX_API_AMOUNT,
   newId,
   TOPICS,
   type EventCatalogue,
@@ -124,4 +125,26 @@ it('refunds a cancelled order to a wallet topped up to its limit, and the balanc
   expect(balance.data?._entities[0].wallet.balance.amount).toBe(MAX_BALANCE_AMOUNT + total);
   // The limit still applies to top-ups.
   expect(errorCodes(await mutate(token, TOP_UP, { amount: 1 }))).toEqual(['BAD_USER_INPUT']);
+});
+
+it('reads a balance past what the API can show as a clear BAD_USER_INPUT on the balance only', async () => {
+  const owner = newId();
+  const token = sign(owner);
+  expect((await mutate(token, TOP_UP, { amount: 100 })).errors).toBeUndefined();
+  // Only many refunds to a wallet at the top-up limit could get here; stored exactly as bigint.
+  await service.orm.em
+    .getConnection()
+    .execute('update wallets set balance_amount = ? where user_id = ?', [MAX_API_AMOUNT + 1, owner]);
+  const read = await graphql(
+    service.url,
+    BALANCE,
+    { representations: [{ __typename: 'User', id: owner }] },
+    token,
+  );
+  expect(read.status).toBeLessThan(500);
+  expect(errorCodes(read)).toEqual(['BAD_USER_INPUT']);
+  expect(read.errors?.[0].extensions).toMatchObject({ reason: 'AMOUNT_TOO_LARGE', max: MAX_API_AMOUNT });
+  expect(
+    (await service.services.wallets.openWallet({ em: service.orm.em.fork() }, owner)).balanceAmount,
+  ).toBe(MAX_API_AMOUNT + 1);
 });

@@ -1,10 +1,10 @@
 import {
+  amountTooLarge,
   badUserInput,
   isShowableAmount,
   MAX_API_AMOUNT,
   multiplyMoney,
   sumMoney,
-  type DomainError,
   type Money,
 } from '@marketplace/platform';
 
@@ -49,9 +49,6 @@ export const lineTotal = (price: Money, quantity: number): Money => multiplyMone
 /** Sum of line totals; an empty cart costs zero in the shop currency. */
 export const cartTotal = (lines: readonly Money[], currency: string): Money => sumMoney(lines, currency);
 
-const tooLarge = (message: string, field?: string): DomainError =>
-  badUserInput(message, field, { reason: 'AMOUNT_TOO_LARGE', max: MAX_API_AMOUNT });
-
 /**
  * The sum of `lines`, or null when a line or the sum passes {@link MAX_API_AMOUNT}. Lines are
  * checked first, so the sum of at most `MAX_CART_LINES` of them is exact.
@@ -69,7 +66,7 @@ function showableTotal(lines: readonly Money[], currency: string): Money | null 
  */
 export function ensureShowableCartTotal(lines: readonly Money[], currency: string): void {
   if (showableTotal(lines, currency)) return;
-  throw tooLarge(
+  throw amountTooLarge(
     `This would make the cart cost more than the largest amount (${MAX_API_AMOUNT} minor units) it may come to`,
     'quantity',
   );
@@ -88,7 +85,7 @@ export function readableCartAmount(
 ): Money {
   const total = showableTotal(lines, currency);
   if (total) return total;
-  throw tooLarge(
+  throw amountTooLarge(
     `The cart's ${what} is more than the largest amount the API can show (${MAX_API_AMOUNT} minor units); remove or reduce lines`,
   );
 }

@@ -1,8 +1,9 @@
-import { money } from '@marketplace/platform';
+import { showableMoney } from '@marketplace/platform';
 import type { WalletResolvers } from '../generated/graphql';
 
 // A wallet is only reachable through its owner (`User.wallet`, `topUpWallet`), which is checked there.
 export const Wallet: WalletResolvers = {
-  balance: (wallet) => money(wallet.balanceAmount, wallet.currency),
+  // Refunds are never refused, so a balance may (rarely) pass what the API can show.
+  balance: (wallet) => showableMoney(wallet.balanceAmount, wallet.currency, 'wallet balance'),
   transactions: (wallet, args, context) => context.services.wallets.transactions(context, wallet, args),
 };

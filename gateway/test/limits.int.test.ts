@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  getIntrospectionQuery,
   Kind,
   parse,
   print,
@@ -148,6 +149,33 @@ describe('operation limits at the gateway', () => {
       ]),
     );
     expect(subgraphRequests).toBe(before);
+  });
+});
+
+describe('introspection and the explorer', () => {
+  it("answers the explorer's introspection query within the default limits", async () => {
+    const response = await graphql(gateway.url, getIntrospectionQuery());
+    expect(response.errors).toBeUndefined();
+  });
+
+  it('refuses introspection and serves no explorer when they are off (the production default)', async () => {
+    const closed = await startGateway({
+      config: {
+        ...gateway.config,
+        introspection: false,
+        explorer: false,
+        subscriptions: { ...gateway.config.subscriptions, enabled: false },
+      },
+      supergraphSdl: readFileSync(join(ROOT, 'schema', 'supergraph.graphql'), 'utf8'),
+    });
+    try {
+      const introspection = await graphql(closed.url, '{ __schema { types { name } } }');
+      expect(errorCodes(introspection)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      const page = await fetch(closed.url, { headers: { accept: 'text/html' } });
+      expect(await page.text()).not.toContain('embeddable-sandbox');
+    } finally {
+      await closed.stop();
+    }
   });
 });
 

@@ -53,6 +53,14 @@ describe('logs without secrets or personal data', () => {
     for (const value of PERSONAL) expect(written).not.toContain(value);
   });
 
+  it('redacts a failure logged as its message only', () => {
+    const { log, lines } = capturingLogger();
+    log.error({ error: failedInsert().message }, 'event dead-lettered');
+    const written = JSON.stringify(lines);
+    for (const value of PERSONAL) expect(written).not.toContain(value);
+    expect(lines[0].error).toContain('duplicate key value violates unique constraint');
+  });
+
   it('censors credentials, tokens and request variables wherever a line carries them', () => {
     const { log, lines } = capturingLogger();
     log.warn(

@@ -71,6 +71,8 @@ const DATABASE_ERROR_VALUE_KEYS = ['detail', 'where', 'internalQuery', 'query', 
  * also in nested errors (`originalError` of a GraphQL error).
  */
 export function serializeError(error: unknown): unknown {
+  // An error logged as its message only (e.g. a dead letter's reason) can carry a statement too.
+  if (typeof error === 'string') return redactSqlValues(error);
   const serialized: unknown = pino.stdSerializers.err(error as Error);
   return redactError(serialized);
 }

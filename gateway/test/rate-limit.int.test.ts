@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect as connectTcp } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
@@ -11,6 +12,7 @@ import {
   graphql,
   startTestSubgraph,
   uniquePrefix,
+  within,
   type GraphQLResponse,
   type TestSubgraph,
 } from '@marketplace/platform/testing';
@@ -266,6 +268,20 @@ describe('request bodies', () => {
       // Never ends the body: the answer must not wait for it.
     });
     expect(status).toBe(413);
+  });
+});
+
+describe('slow clients', () => {
+  it('answers 408 and closes a connection whose headers do not arrive in time', async () => {
+    const gateway = await gatewayWith({ caps: { headersTimeoutMs: 500, requestTimeoutMs: 1_000 } });
+    const socket = connectTcp(gateway.port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    // Headers started, never finished.
+    socket.write('POST /graphql HTTP/1.1\r\nHost: localhost\r\n');
+    await within(closed, 5_000, 'the slow connection to be closed');
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 });
 

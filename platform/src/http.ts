@@ -167,7 +167,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     response.end();
   };
 
-  const server = http.createServer((request, response) => {
+  // Node enforces the header and request timeouts on this sweep (30 s by default, so a 10 s limit
+  // would hold a slow client for up to 40 s).
+  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log.error({ err: error }, 'unhandled HTTP error');
       if (!response.headersSent) sendJson(response, 500, { error: 'Internal server error' });

@@ -121,12 +121,12 @@ export const gatewaySettings = {
   explorer: optionalBoolean(
     'GATEWAY_EXPLORER',
     'serve Apollo Sandbox on `GET /graphql` from a browser; needs introspection',
-    'as `GATEWAY_INTROSPECTION`',
+    'as GATEWAY_INTROSPECTION',
   ),
   introspection: optionalBoolean(
     'GATEWAY_INTROSPECTION',
     'answer introspection queries',
-    '`true`; `false` when `NODE_ENV=production`',
+    'true (false when NODE_ENV=production)',
   ),
   ...operationLimitSettings,
   ...edgeSettings,

@@ -298,17 +298,45 @@ describe('WebSocket caps', () => {
   const opened = (socket: Socket): Promise<unknown> =>
     new Promise((resolve) => socket.client.on('connected', resolve));
 
-  it('refuses the handshake past the sockets allowed per IP', async () => {
-    const gateway = await gatewayWith({ subscriptions: true, caps: { maxSocketsPerIp: 2 } });
-    await Promise.all([opened(open(gateway)), opened(open(gateway))]);
-    const refusal = await new Promise<{ status?: number; retryAfter?: string | string[] }>((resolve) => {
+  /** Resolves with the HTTP status of a WebSocket handshake (101 when it opened). */
+  const handshake = (gateway: RunningGateway): Promise<{ status?: number; retryAfter?: string | string[] }> =>
+    new Promise((resolve) => {
       const raw = new WebSocket(wsUrl(gateway), 'graphql-transport-ws');
       raw.on('unexpected-response', (_request, response) =>
         resolve({ status: response.statusCode, retryAfter: response.headers['retry-after'] }),
       );
-      raw.on('open', () => resolve({ status: 101 }));
+      raw.on('open', () => {
+        resolve({ status: 101 });
+        raw.close();
+      });
       raw.on('error', () => undefined);
     });
+
+  it('spends the per-IP and per-user budgets on connects and subscriptions like on HTTP requests', async () => {
+    const gateway = await gatewayWith({
+      subscriptions: true,
+      rateLimits: { perIpPerMinute: 4, perUserPerMinute: 1 },
+    });
+    const socket = open(gateway, 'budget-user');
+    await opened(socket);
+    const query = 'subscription { myOrderUpdates { eventId } }';
+    subscribe(socket, query);
+    await eventually(() => gateway.subscriptions?.fanOut.size === 1, {
+      timeoutMs: 5_000,
+      message: 'the subscription to be registered',
+    });
+    const overUserBudget = subscribe(socket, query);
+    await overUserBudget.ended;
+    expect(errorCodesOf(overUserBudget)).toEqual(['RATE_LIMITED']);
+    // Connect, two subscribes and this request spent the IP's four.
+    expect((await post(gateway.url, { query: '{ __typename }' })).status).toBe(200);
+    expect(await handshake(gateway)).toEqual({ status: 429, retryAfter: expect.any(String) });
+  });
+
+  it('refuses the handshake past the sockets allowed per IP', async () => {
+    const gateway = await gatewayWith({ subscriptions: true, caps: { maxSocketsPerIp: 2 } });
+    await Promise.all([opened(open(gateway)), opened(open(gateway))]);
+    const refusal = await handshake(gateway);
     expect(refusal).toEqual({ status: 429, retryAfter: expect.any(String) });
   });
 

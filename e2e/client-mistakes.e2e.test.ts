@@ -164,7 +164,7 @@ const PROBES: Probe[] = [
     code: 'BAD_USER_INPUT',
   },
   // A malformed DateTime, as a literal and as a variable.
-  ...['yesterday', '2026-13-45', '0000-01-01', '2026-02-30'].flatMap((value) => [
+  ...['yesterday', '2026-13-45', '0000-01-01', '2026-02-30', '0001-01-01T00:00:00+01:00'].flatMap((value) => [
     {
       name: `DateTime literal "${value}"`,
       request: asCustomer({ query: `{ me { orders(from: "${value}") { totalCount } } }` }),

@@ -27,6 +27,8 @@ describe('DateTime', () => {
     '1',
     '',
     '+275760-09-13T00:00:00Z',
+    '0001-01-01T00:00:00+01:00',
+    '9999-12-31T23:00:00-02:00',
   ])('refuses %j, which Date or PostgreSQL would misread or reject', (value) => {
     expect(parseTimestamp(value)).toBeNull();
     expect(() => DateTimeScalar.parseValue(value)).toThrow(

@@ -27,7 +27,9 @@ export function parseTimestamp(value: string): Date | null {
   const zone = sign && !utc ? `${sign}${zoneH}:${zoneM}` : 'Z';
   const millis = fraction ? `.${fraction.slice(0, 3).padEnd(3, '0')}` : '';
   const date = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}${millis}${zone}`);
-  return Number.isNaN(date.getTime()) ? null : date;
+  // The offset can move the instant out of the range (`0001-01-01T00:00+01:00` is in year 0 in UTC).
+  const utcYear = date.getUTCFullYear();
+  return Number.isNaN(date.getTime()) || utcYear < 1 || utcYear > 9999 ? null : date;
 }
 
 function parseDateTime(value: unknown): Date {

@@ -108,7 +108,7 @@ export interface CallRateLimiterOptions {
   target: string;
   /** Calls per second to `target`, all callers together. */
   perSecond: number;
-  /** Longest wait for a slot when the caller passes no signal. Default 5 000 ms. */
+  /** Longest wait for a slot (the call's timeout, `SERVICE_TIMEOUT_MS`). Default 5 000 ms. */
   maxWaitMs?: number;
   log: Logger;
 }
@@ -138,7 +138,10 @@ export class CallRateLimiter implements CallLimiter {
     });
   }
 
-  async acquire(signal: AbortSignal = AbortSignal.timeout(this.options.maxWaitMs ?? 5_000)): Promise<void> {
+  /** Waits at most `maxWaitMs` for a slot, less when `caller` (e.g. the client's request) aborts. */
+  async acquire(caller?: AbortSignal): Promise<void> {
+    const deadline = AbortSignal.timeout(this.options.maxWaitMs ?? 5_000);
+    const signal = caller ? AbortSignal.any([caller, deadline]) : deadline;
     for (;;) {
       if (signal.aborted) throw rateLimitedCall(this.options.target);
       const decision = await this.limit.consume(this.options.target);

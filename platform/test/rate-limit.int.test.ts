@@ -174,6 +174,19 @@ describe('CallRateLimiter', () => {
     await expect(limiter.acquire(AbortSignal.timeout(100))).rejects.toMatchObject({
       extensions: { code: 'SERVICE_UNAVAILABLE' },
     });
+    // A caller that never gives up still waits no longer than the call's own timeout.
+    const patient = new CallRateLimiter({
+      redis: await replica(),
+      keyPrefix: `${uniquePrefix()}:calls`,
+      target: 'product',
+      perSecond: 1,
+      maxWaitMs: 100,
+      log,
+    });
+    await patient.acquire();
+    await expect(patient.acquire(new AbortController().signal)).rejects.toMatchObject({
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
   });
 
   it('lets calls through while Redis is unreachable', async () => {

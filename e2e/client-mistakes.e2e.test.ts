@@ -213,18 +213,24 @@ const PROBES: Probe[] = [
     code: 'BAD_REQUEST',
     status: 400,
   },
-  {
-    name: '_entities with an unknown __typename, straight to a subgraph',
+  ...(
+    [
+      ['an unknown __typename', 'product', { __typename: 'Nope', id: randomUUID() }],
+      ['a representation without its key', 'cart', { __typename: 'User' }],
+    ] as const
+  ).map(([mistake, service, representation]) => ({
+    name: `_entities with ${mistake}, straight to a subgraph`,
     request: () =>
       post({
-        url: stack.product.url,
+        url: stack[service].url,
+        token: customer.token,
         body: {
           query: 'query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }',
-          variables: { r: [{ __typename: 'Nope', id: randomUUID() }] },
+          variables: { r: [representation] },
         },
       }),
     code: 'BAD_USER_INPUT',
-  },
+  })),
   // Authentication: the subgraph's own message, nothing of its address or body.
   {
     name: 'a protected query without a token',

@@ -10,11 +10,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import type { EntityManager, EntitySchema } from '@mikro-orm/postgresql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isUnionType, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { parse, type DocumentNode } from 'graphql';
 import { viewerFromHeader, type Viewer } from './auth';
 import type { PlatformConfig } from './config';
 import { migrate, openDatabase, type Orm, type QueryObserver } from './database';
-import { badUserInput, toGraphQLError } from './errors';
+import { refuseMalformedRepresentations } from './entities-guard';
 import { maskInternalErrors } from './format-error';
 import { closeServer, createGraphQLHttpServer, listen, type ReadinessProbes } from './http';
 import { createLogger, type Logger } from './logger';
@@ -162,37 +162,13 @@ export interface RunningSubgraph<TServices = unknown> {
   stop(): Promise<void>;
 }
 
-/**
- * `_entities` for a `__typename` that is no entity of this subgraph is the caller's mistake:
- * `BAD_USER_INPUT`, where `@apollo/subgraph` would throw a plain error (an internal error).
- */
-function refuseUnknownEntityTypes(schema: GraphQLSchema): GraphQLSchema {
-  const field = schema.getQueryType()?.getFields()._entities;
-  const entity = schema.getType('_Entity');
-  const resolve = field?.resolve;
-  if (!field || !resolve || !isUnionType(entity)) return schema;
-  const entityTypes = new Set(entity.getTypes().map((type) => type.name));
-  field.resolve = (source, args: { representations?: { __typename?: unknown }[] }, context, info) => {
-    for (const representation of args.representations ?? []) {
-      const typename = representation?.__typename;
-      if (typeof typename !== 'string' || !entityTypes.has(typename)) {
-        throw toGraphQLError(
-          badUserInput(`${JSON.stringify(typename)} is not an entity of this service`, 'representations'),
-        );
-      }
-    }
-    return resolve(source, args, context, info);
-  };
-  return schema;
-}
-
 /** Builds the Apollo subgraph server for a definition (no I/O; used by tests and schema tools). */
 export function buildSubgraphServer<TLoaders, TServices, TSettings>(
   definition: SubgraphDefinition<TLoaders, TServices, TSettings>,
   log: Logger,
 ): ApolloServer<SubgraphContext<TLoaders, TServices>> {
   return new ApolloServer<SubgraphContext<TLoaders, TServices>>({
-    schema: refuseUnknownEntityTypes(
+    schema: refuseMalformedRepresentations(
       buildSubgraphSchema({
         typeDefs: definition.typeDefs,
         resolvers: definition.resolvers as GraphQLResolverMap<unknown>,

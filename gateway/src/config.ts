@@ -162,7 +162,7 @@ export const gatewaySettings = {
   ),
   subgraphTimeoutMs: setting.integer(
     'GATEWAY_SUBGRAPH_TIMEOUT_MS',
-    'timeout of one gateway → subgraph fetch attempt in ms; past it (and its retry, for queries) that path is `SERVICE_UNAVAILABLE`',
+    'timeout of a gateway → subgraph fetch in ms (above `SERVICE_TIMEOUT_MS`, which bounds the subgraph’s own calls); past it that path is `SERVICE_UNAVAILABLE`',
     10_000,
     { min: 1 },
   ),

@@ -101,8 +101,8 @@ describe('gateway → subgraph resilience', () => {
 
     unavailableOn(response, ['alpha']);
     expect(response.data).toEqual({ alpha: null, beta: 'b' });
-    // The query was tried twice (one retry), and both attempts were given up.
-    expect(alpha.requests).toHaveLength(2);
+    // Given up after one timeout: a slow subgraph is not asked again.
+    expect(alpha.requests).toHaveLength(1);
     await within(Promise.all(alpha.requests.map((request) => request.abandoned)), REACTION_MS, 'abandoned');
   });
 

@@ -203,7 +203,7 @@ export function platformSettings(serviceName: string) {
     ),
     serviceRetryAttempts: setting.integer(
       'SERVICE_RETRY_ATTEMPTS',
-      'attempts in total of a read to another service (gateway → subgraph, subgraph → subgraph) that failed for the callee (network, timeout, 5xx); mutations get one',
+      'attempts in total of a read to another service (gateway → subgraph, subgraph → subgraph) whose connection failed or that got a 5xx; mutations and timed-out calls get one',
       2,
       { min: 1, max: 10 },
     ),

@@ -231,7 +231,9 @@ export class TargetGuard {
 
   /**
    * Runs `call` through the breaker; retried (when `idempotent`) while it fails with a failure
-   * of the target, the budget allows and `signal` (the caller's) has not aborted. Throws
+   * of the target, the budget allows and `signal` (the caller's) has not aborted. A timed-out
+   * attempt counts for the breaker but is not repeated: the target is slow, and another attempt
+   * would double both the caller's wait and the target's load. Throws
    * {@link TargetUnavailableError} for an open breaker or a failure that was not overcome.
    */
   async execute<T>(call: () => Promise<T>, idempotent: boolean, signal?: AbortSignal): Promise<T> {
@@ -247,6 +249,7 @@ export class TargetGuard {
       retryable: (error) =>
         ++failed < attempts &&
         !(error instanceof BrokenCircuitError) &&
+        !(error instanceof CallTimeoutError) &&
         this.options.isFailure(error) &&
         !signal?.aborted &&
         this.budget.withdraw(),

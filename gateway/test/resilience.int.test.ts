@@ -203,4 +203,16 @@ describe('gateway → subgraph resilience', () => {
     expect(JSON.stringify(response)).not.toMatch(/127\.0\.0\.1|"response"|"http"/);
     expect(alpha.requests).toHaveLength(1);
   });
+
+  it('answers FORBIDDEN for a 403 that carries no GraphQL answer, without its body', async () => {
+    const edge = await startEdge();
+    alpha.behave(() => ({ status: 403, body: 'denied by the proxy in front of alpha' }));
+
+    const response = await graphql(edge.url, '{ alpha beta }');
+
+    expect(errorCodes(response)).toEqual(['FORBIDDEN']);
+    expect(response.data).toEqual({ alpha: null, beta: 'b' });
+    expect(JSON.stringify(response)).not.toMatch(/127\.0\.0\.1|proxy/);
+    expect(alpha.requests).toHaveLength(1);
+  });
 });

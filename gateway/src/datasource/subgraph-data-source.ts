@@ -3,9 +3,11 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { FetcherResponse } from '@apollo/utils.fetcher';
 import {
   CallTimeoutError,
+  forbidden,
   REQUEST_ID_HEADER,
   TargetGuard,
   TargetUnavailableError,
+  unauthenticated,
   withTimeout,
   type Logger,
   type ServiceCallConfig,
@@ -160,11 +162,21 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     throw new SubgraphHttpError(response.status);
   }
 
-  /** Replaces Apollo's error, which carries the subgraph's URL and raw body in `extensions.response`. */
+  /**
+   * Replaces Apollo's error, which carries the subgraph's URL and raw body in `extensions.response`.
+   * A 401 or 403 without a GraphQL answer becomes the platform's own `UNAUTHENTICATED`/`FORBIDDEN`.
+   */
   override async errorFromResponse(response: FetcherResponse): Promise<SubgraphHttpError> {
     const body: unknown = await this.parseBody(response).catch(() => undefined);
     const errors = (body as { errors?: unknown } | undefined)?.errors;
-    if (!Array.isArray(errors) || errors.length === 0) return new SubgraphHttpError(response.status);
+    if (!Array.isArray(errors) || errors.length === 0) {
+      const refused =
+        response.status === 401 ? unauthenticated() : response.status === 403 ? forbidden() : undefined;
+      return new SubgraphHttpError(
+        response.status,
+        refused && { errors: [{ message: refused.message, extensions: { code: refused.extensions.code } }] },
+      );
+    }
     return new SubgraphHttpError(response.status, {
       data: (body as { data?: unknown }).data,
       errors: errors as GraphQLFormattedError[],

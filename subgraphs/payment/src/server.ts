@@ -46,10 +46,10 @@ export const paymentSubgraph: SubgraphDefinition<
   migrations: paymentMigrations,
   createLoaders,
   settings: paymentSettings,
-  createServices: ({ config, settings }) => {
+  createServices: ({ config, settings, log }) => {
     const wallets = new WalletService(config.currency);
     const orders = new OrderClient(
-      new ServiceClient({ service: 'order', url: settings.orderServiceUrl, config }),
+      new ServiceClient({ service: 'order', url: settings.orderServiceUrl, config, log }),
     );
     return {
       wallets,

@@ -11,6 +11,8 @@ import {
   type IBackoff,
   type RetryPolicy,
 } from 'cockatiel';
+import type { PlatformConfig } from './config';
+import type { Logger } from './logger';
 
 /**
  * The one retry and backoff mechanism of the project (relay, consumers, the gateway's Kafka
@@ -264,4 +266,31 @@ export class TargetGuard {
       throw error;
     }
   }
+}
+
+/** The settings of the platform configuration a {@link TargetGuard} follows. */
+export type TargetGuardConfig = Pick<
+  PlatformConfig,
+  'serviceRetryAttempts' | 'serviceRetryBudgetPercent' | 'circuitBreakerFailures' | 'circuitBreakerHalfOpenMs'
+>;
+
+/**
+ * The {@link TargetGuard} of calls to `target` as configured (`SERVICE_RETRY_*`,
+ * `CIRCUIT_BREAKER_*`), logging each change of its breaker once to `log`.
+ */
+export function guardFor(
+  target: string,
+  config: TargetGuardConfig,
+  isFailure: (error: unknown) => boolean,
+  log?: Logger,
+): TargetGuard {
+  return new TargetGuard(target, {
+    attempts: config.serviceRetryAttempts,
+    budgetRatio: config.serviceRetryBudgetPercent / 100,
+    breakerFailures: config.circuitBreakerFailures,
+    halfOpenAfterMs: config.circuitBreakerHalfOpenMs,
+    isFailure,
+    onStateChange: (state) =>
+      log?.[state === 'open' ? 'warn' : 'info']({ target, breaker: state }, 'circuit breaker'),
+  });
 }

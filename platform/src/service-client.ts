@@ -3,7 +3,14 @@ import { SERVICE_PORTS, type PlatformConfig } from './config';
 import { CLIENT_ERROR_CODES } from './errors';
 import { UpstreamError } from './format-error';
 import type { Logger } from './logger';
-import { CallTimeoutError, TargetGuard, TargetUnavailableError, withTimeout } from './retry';
+import {
+  CallTimeoutError,
+  guardFor,
+  TargetUnavailableError,
+  withTimeout,
+  type TargetGuard,
+  type TargetGuardConfig,
+} from './retry';
 import { setting, type Setting } from './settings';
 
 interface ServiceResponse<TData> {
@@ -20,14 +27,7 @@ export interface CallLimiter {
 }
 
 /** The settings of {@link PlatformConfig} a {@link ServiceClient} follows. */
-export type ServiceCallConfig = Pick<
-  PlatformConfig,
-  | 'serviceTimeoutMs'
-  | 'serviceRetryAttempts'
-  | 'serviceRetryBudgetPercent'
-  | 'circuitBreakerFailures'
-  | 'circuitBreakerHalfOpenMs'
->;
+export type ServiceCallConfig = Pick<PlatformConfig, 'serviceTimeoutMs'> & TargetGuardConfig;
 
 /** How a {@link ServiceClient} reaches its target. */
 export interface ServiceClientOptions {
@@ -86,19 +86,7 @@ export class ServiceClient {
   constructor(private readonly options: ServiceClientOptions) {
     this.serviceName = options.service;
     this.url = options.url;
-    const { config, log } = options;
-    this.guard = new TargetGuard(options.service, {
-      attempts: config.serviceRetryAttempts,
-      budgetRatio: config.serviceRetryBudgetPercent / 100,
-      breakerFailures: config.circuitBreakerFailures,
-      halfOpenAfterMs: config.circuitBreakerHalfOpenMs,
-      isFailure: isCalleeFailure,
-      onStateChange: (state) =>
-        log?.[state === 'open' ? 'warn' : 'info'](
-          { target: options.service, breaker: state },
-          'circuit breaker',
-        ),
-    });
+    this.guard = guardFor(options.service, options.config, isCalleeFailure, options.log);
   }
 
   async request<TData>(

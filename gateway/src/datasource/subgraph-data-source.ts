@@ -5,12 +5,13 @@ import {
   CallTimeoutError,
   forbidden,
   REQUEST_ID_HEADER,
-  TargetGuard,
+  guardFor,
+  type TargetGuard,
   TargetUnavailableError,
   unauthenticated,
   withTimeout,
   type Logger,
-  type ServiceCallConfig,
+  type TargetGuardConfig,
 } from '@marketplace/platform';
 import { getOperationAST, GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { Agent } from 'undici';
@@ -19,7 +20,7 @@ import { undiciFetcher, withAttemptSignal } from './fetcher';
 import { failedPath } from './failed-path';
 
 /** What a {@link SubgraphDataSource} follows: the platform's retry and breaker settings, and its timeout. */
-export type SubgraphCallConfig = Omit<ServiceCallConfig, 'serviceTimeoutMs'> & {
+export type SubgraphCallConfig = TargetGuardConfig & {
   /** `GATEWAY_SUBGRAPH_TIMEOUT_MS`: one attempt. */
   subgraphTimeoutMs: number;
 };
@@ -93,15 +94,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.subgraph = name;
     this.timeoutMs = config.subgraphTimeoutMs;
     this.log = options.log.child({ subgraph: name });
-    this.guard = new TargetGuard(name, {
-      attempts: config.serviceRetryAttempts,
-      budgetRatio: config.serviceRetryBudgetPercent / 100,
-      breakerFailures: config.circuitBreakerFailures,
-      halfOpenAfterMs: config.circuitBreakerHalfOpenMs,
-      isFailure: isSubgraphFailure,
-      onStateChange: (state) =>
-        this.log[state === 'open' ? 'warn' : 'info']({ breaker: state }, 'circuit breaker'),
-    });
+    this.guard = guardFor(name, config, isSubgraphFailure, options.log);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -9,6 +9,7 @@ describe('order settings', () => {
       expiryBatchSize: 100,
       cartServiceUrl: 'http://127.0.0.1:4003/graphql',
       productServiceUrl: 'http://127.0.0.1:4002/graphql',
+      productClientRateLimitRps: 0,
     });
   });
 
@@ -20,6 +21,7 @@ describe('order settings', () => {
         ORDER_EXPIRY_BATCH_SIZE: '7',
         CART_SERVICE_URL: 'http://cart:4003/graphql',
         PRODUCT_SERVICE_URL: 'http://product:4002/graphql',
+        PRODUCT_CLIENT_RATE_LIMIT_RPS: '10',
       }),
     ).toEqual({
       paymentTimeoutMinutes: 2.5,
@@ -27,6 +29,7 @@ describe('order settings', () => {
       expiryBatchSize: 7,
       cartServiceUrl: 'http://cart:4003/graphql',
       productServiceUrl: 'http://product:4002/graphql',
+      productClientRateLimitRps: 10,
     });
   });
 

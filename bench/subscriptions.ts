@@ -130,15 +130,21 @@ async function createOrders(stack: Stack, count: number): Promise<{ id: string; 
       { em: stack.order.orm.em.fork() },
       {
         userId,
+        idempotencyKey: null,
         shippingAddress: `${index + 1} Bench Street, Moscow`,
         lines: [
           { productId: line.id, productName: line.name, quantity: 1, unitPriceAmount: line.price_amount },
         ],
       },
     );
-    await stack.payment.services.payments.createPayment(
+    await stack.payment.services.orderPayments.recordPlaced(
       { em: stack.payment.orm.em.fork() },
-      { orderId: order.id, userId, amount: order.totalAmount },
+      {
+        orderId: order.id,
+        userId,
+        total: { amount: order.totalAmount, currency: order.currency },
+        version: order.version,
+      },
     );
     await stack.delivery.services.deliveries.createDelivery(
       { em: stack.delivery.orm.em.fork() },

@@ -6,8 +6,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { Client } from 'pg';
 import { ROOT, SUBGRAPHS } from './schema/subgraphs';
+import { dropStackDatabases } from './stack-databases';
 
 const prefix = `mpsmoke_${Date.now().toString(36)}`;
 const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432';
@@ -102,17 +102,6 @@ async function adminSession(): Promise<void> {
   console.log('smoke: create-admin ok (the new administrator added a product)');
 }
 
-async function dropDatabases(): Promise<void> {
-  const client = new Client({ connectionString: `${databaseUrl}/postgres` });
-  await client.connect();
-  try {
-    for (const { name } of SUBGRAPHS)
-      await client.query(`drop database if exists "${prefix}_${name}" with (force)`);
-  } finally {
-    await client.end();
-  }
-}
-
 async function main(): Promise<void> {
   for (const port of [4000, ...SUBGRAPHS.map((subgraph) => subgraph.port)]) {
     if (await portOpen(port)) throw new Error(`port ${port} is already in use; stop what runs there first`);
@@ -169,7 +158,7 @@ async function main(): Promise<void> {
     }
     throw error;
   } finally {
-    await dropDatabases();
+    await dropStackDatabases(databaseUrl, prefix);
   }
 }
 

@@ -13,11 +13,23 @@ export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
 export function tooComplex(limit: LimitName, measured: number, max: number, nodes?: ASTNode): GraphQLError {
   // JSON has no Infinity; a cost past any safe integer is reported as the largest one.
   const reported = Math.min(measured, Number.MAX_SAFE_INTEGER);
-  return new GraphQLError(`Operation refused: its ${limit} is ${reported}, the limit is ${max}`, {
-    nodes,
-    extensions: { code: QUERY_TOO_COMPLEX, limit, measured: reported, max, http: { status: 400 } },
-  });
+  return new GraphQLError(
+    `Operation refused: ${MEASURES[limit]} ${reported}, more than the limit of ${max}`,
+    {
+      nodes,
+      extensions: { code: QUERY_TOO_COMPLEX, limit, measured: reported, max, http: { status: 400 } },
+    },
+  );
 }
+
+/** How the message names each measurement. */
+const MEASURES: Record<LimitName, string> = {
+  depth: 'its depth is',
+  aliases: 'its aliases number',
+  tokens: 'its tokens number',
+  directives: 'its directives number',
+  cost: 'its estimated cost is',
+};
 
 const ARMOR_LIMITS: Record<string, LimitName> = {
   'Query depth': 'depth',

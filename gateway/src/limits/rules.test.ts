@@ -93,7 +93,7 @@ describe('the token limit', () => {
       extensions: { code: 'GRAPHQL_PARSE_FAILED' },
     });
     expect(format({ message: wrapped.message }, wrapped)).toEqual({
-      message: 'Operation refused: its tokens is 92, the limit is 60',
+      message: 'Operation refused: its tokens number 92, more than the limit of 60',
       extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'tokens', measured: 92, max: 60 },
     });
   });

@@ -6,6 +6,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import {
+  accessLogPlugin,
   closeServer,
   createGraphQLHttpServer,
   createLogger,
@@ -90,6 +91,8 @@ function createApollo(
       // Client mistakes of the whole request (no operation, subscription over HTTP, bad variables,
       // malformed DateTime, NUL in a string) are 4xx before planning; no subgraph sees them.
       requestGuardPlugin(),
+      // One line per client operation (name, type, duration, outcome, request id; never variables).
+      accessLogPlugin({ log }),
       variableCostPlugin(config.limits),
       // Per-user and login/register budgets (rate-limit/); the per-IP one runs before the body is read.
       rateLimiting.plugin,

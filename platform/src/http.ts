@@ -1,6 +1,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { context as otelContext, propagation } from '@opentelemetry/api';
 import type { Logger } from './logger';
+import { REQUEST_ID_HEADER, requestIdOf, withRequestId } from './request-id';
 
 /** Named readiness probes; the service is ready when every probe resolves `true`. */
 export type ReadinessProbes = Record<string, () => Promise<boolean>>;
@@ -111,6 +113,17 @@ async function probe(
 }
 
 /**
+ * Tells the client how to find its request in the logs and traces: `x-request-id` always, and
+ * `traceparent` of the server span when tracing is on (without an SDK nothing is injected).
+ */
+function echoCorrelation(response: ServerResponse, requestId: string): void {
+  response.setHeader(REQUEST_ID_HEADER, requestId);
+  const carrier: Record<string, string> = {};
+  propagation.inject(otelContext.active(), carrier);
+  if (carrier.traceparent) response.setHeader('traceparent', carrier.traceparent);
+}
+
+/**
  * A plain `node:http` server for Apollo Server: GraphQL on `path`, `GET /health/live` and
  * `GET /health/ready`. No web framework is needed for so little routing.
  */
@@ -132,6 +145,16 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
       });
     }
     if (url.pathname !== path) return sendJson(response, 404, { error: 'Not found' });
+    const requestId = requestIdOf(request);
+    echoCorrelation(response, requestId);
+    return withRequestId(requestId, () => handleGraphQL(request, response, url));
+  };
+
+  const handleGraphQL = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+  ): Promise<void> => {
     const refusal = await options.guard?.(request);
     // An unread body is discarded by Node once the response is sent; the connection stays usable.
     if (refusal) return sendJson(response, refusal.status, refusal.body, refusal.headers);

@@ -1,3 +1,4 @@
+export * from './access-log';
 export * from './auth';
 export * from './authorization';
 export * from './config';

@@ -11,6 +11,7 @@ import type { EntityManager, EntitySchema } from '@mikro-orm/postgresql';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type DocumentNode } from 'graphql';
+import { accessLogPlugin } from './access-log';
 import { viewerFromHeader, type Viewer } from './auth';
 import type { PlatformConfig } from './config';
 import { migrate, openDatabase, type Orm, type QueryObserver } from './database';
@@ -178,6 +179,8 @@ export function buildSubgraphServer<TLoaders, TServices, TSettings>(
     includeStacktraceInErrorResponses: false,
     plugins: [
       requestGuardPlugin(),
+      // The gateway writes the client's access line; a subgraph's own is for debugging.
+      accessLogPlugin({ log, level: 'debug' }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
     ],

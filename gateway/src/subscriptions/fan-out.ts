@@ -129,7 +129,10 @@ export class FanOut {
     const chain: Promise<void> = (this.chains.get(orderId) ?? Promise.resolve())
       .then(() => this.limited(() => this.deliver(event)))
       .catch((error: unknown) =>
-        this.options.log.error({ err: error, eventId: event.eventId }, 'order event delivery failed'),
+        this.options.log.error(
+          { err: error, eventId: event.eventId, requestId: event.requestId },
+          'order event delivery failed',
+        ),
       )
       .finally(() => {
         this.pending--;

@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import type { Worker } from '../subgraph';
 import { deadLetterTopic, MalformedEventError, parseEvent, type IntegrationEvent } from './envelope';
 import { Backoff, retryPolicy, sleep } from '../retry';
+import { withRequestId } from '../request-id';
 import { ensureTopics, KEPT_UNTIL_DELETED, PARTITIONER, type TopicSettings } from './kafka';
 import {
   deadLetterHeaders,
@@ -157,7 +158,17 @@ export class IdempotentConsumer implements Worker {
   async apply(event: IntegrationEvent): Promise<boolean> {
     const handler = this.options.handlers[event.type];
     if (!handler) return false;
-    const log = this.options.log.child({ eventId: event.eventId, type: event.type, orderId: event.orderId });
+    const log = this.options.log.child({
+      eventId: event.eventId,
+      type: event.type,
+      orderId: event.orderId,
+      requestId: event.requestId,
+    });
+    // Events the handler emits carry the request id on (see createEvent).
+    return withRequestId(event.requestId, () => this.applyOnce(handler, event, log));
+  }
+
+  private applyOnce(handler: EventHandler, event: IntegrationEvent, log: Logger): Promise<boolean> {
     return this.options.orm.em.fork().transactional(async (em) => {
       const inserted = await em.execute<{ event_id: string }[]>(
         'insert into processed_events (consumer, event_id) values (?, ?) on conflict do nothing returning event_id',
@@ -192,7 +203,7 @@ export class IdempotentConsumer implements Worker {
       maxDelayMs: 5_000,
       onRetry: (error, attempt, delay) =>
         this.options.log.warn(
-          { err: error, eventId: event.eventId, attempt, retryInMs: delay },
+          { err: error, eventId: event.eventId, requestId: event.requestId, attempt, retryInMs: delay },
           'event handler failed',
         ),
     });
@@ -247,6 +258,7 @@ export class IdempotentConsumer implements Worker {
         offset: source.offset,
         eventId: cause.eventId,
         eventType: cause.eventType,
+        requestId: failure.event?.requestId,
         consumer: name,
         groupId,
         attempts: cause.attempts,

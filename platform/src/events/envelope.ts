@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { currentRequestId } from '../request-id';
 
 /**
  * The envelope of every integration event: small, past-tense, versioned JSON.
@@ -20,15 +21,24 @@ export interface IntegrationEvent<TType extends string = string, TPayload = unkn
   occurredAt: string;
   /** Emitting service. */
   source: string;
+  /**
+   * The id of the client request that started the work this event is part of (absent for work
+   * no request started, e.g. a scheduled expiry): consumers log it, and events they emit carry it on.
+   */
+  requestId?: string;
   payload: TPayload;
 }
 
 export function createEvent<TType extends string, TPayload>(
-  fields: Omit<IntegrationEvent<TType, TPayload>, 'eventId' | 'occurredAt' | 'schemaVersion'> & {
+  fields: Omit<
+    IntegrationEvent<TType, TPayload>,
+    'eventId' | 'occurredAt' | 'schemaVersion' | 'requestId'
+  > & {
     schemaVersion?: number;
     occurredAt?: Date;
   },
 ): IntegrationEvent<TType, TPayload> {
+  const requestId = currentRequestId();
   return {
     eventId: randomUUID(),
     type: fields.type,
@@ -37,6 +47,8 @@ export function createEvent<TType extends string, TPayload>(
     version: fields.version,
     occurredAt: (fields.occurredAt ?? new Date()).toISOString(),
     source: fields.source,
+    // The operation running now: a request, or a handler of an event a request caused.
+    ...(requestId === undefined ? {} : { requestId }),
     payload: fields.payload,
   };
 }
@@ -61,7 +73,8 @@ export function parseEvent(raw: Buffer | null): IntegrationEvent {
     typeof event.orderId !== 'string' ||
     typeof event.version !== 'number' ||
     typeof event.schemaVersion !== 'number' ||
-    typeof event.occurredAt !== 'string'
+    typeof event.occurredAt !== 'string' ||
+    (event.requestId !== undefined && typeof event.requestId !== 'string')
   ) {
     throw new MalformedEventError('message is not an integration event envelope');
   }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from './logger';
 import { currentRequestId } from './request-id';
 
@@ -15,7 +15,8 @@ export interface AccessLogEntry {
   requestId?: string;
   operationName: string | null;
   operationType: string | null;
-  durationMs: number;
+  /** Absent for a request refused before it started (e.g. a bad token). */
+  durationMs?: number;
   /** `ok`, or `error` with the distinct error codes of the answer. */
   outcome: 'ok' | 'error';
   errorCodes?: string[];
@@ -33,6 +34,19 @@ export function accessLogPlugin<TContext extends BaseContext>(
 ): ApolloServerPlugin<TContext> {
   const level = options.level ?? 'info';
   return {
+    // A request refused while its context was built (a bad token) never starts: logged here.
+    contextCreationDidFail: async ({ error }) => {
+      if (!options.log.isLevelEnabled(level)) return;
+      const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+      const entry: AccessLogEntry = {
+        requestId: currentRequestId(),
+        operationName: null,
+        operationType: null,
+        outcome: 'error',
+        errorCodes: [typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR'],
+      };
+      options.log[level]({ access: entry }, 'graphql operation');
+    },
     requestDidStart: async () => {
       const startedAt = performance.now();
       return {

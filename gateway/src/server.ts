@@ -12,6 +12,10 @@ import {
   createLogger,
   listen,
   maskInternalErrors,
+  operationMetricsPlugin,
+  ServiceMetrics,
+  startMetricsServer,
+  type MetricsServer,
   requestGuardPlugin,
   requestIdOf,
   viewerFromHeader,
@@ -50,6 +54,9 @@ export interface RunningGateway {
   apollo: ApolloServer<GatewayContext>;
   /** Live order tracking over graphql-ws; absent when `config.subscriptions.enabled` is false. */
   subscriptions?: SubscriptionServer;
+  metrics: ServiceMetrics;
+  /** `GET /metrics` on its own port; absent when `METRICS_ENABLED=false`. */
+  metricsServer?: MetricsServer;
   stop(): Promise<void>;
 }
 
@@ -57,7 +64,12 @@ export interface RunningGateway {
  * The gateway over the supergraph; every subgraph is reached through a {@link SubgraphDataSource}
  * (credentials forwarded, timeouts, retries for queries, a breaker per subgraph) over `agent`.
  */
-export function buildGateway(options: GatewayOptions, log: Logger, agent: Agent): ApolloGateway {
+export function buildGateway(
+  options: GatewayOptions,
+  log: Logger,
+  agent: Agent,
+  metrics?: ServiceMetrics,
+): ApolloGateway {
   const { config } = options;
   const supergraph: SupergraphSdlHook | string =
     options.supergraphSdl ?? supergraphFromFile(config.supergraphPath, log);
@@ -66,7 +78,7 @@ export function buildGateway(options: GatewayOptions, log: Logger, agent: Agent)
     buildService: ({ name, url }) => {
       const target = config.serviceUrls[name] ?? url;
       if (!target) throw new Error(`the supergraph names no URL for subgraph ${name}`);
-      return new SubgraphDataSource({ name, url: target, config, agent, log });
+      return new SubgraphDataSource({ name, url: target, config, agent, log, metrics });
     },
     logger: log,
   });
@@ -78,6 +90,7 @@ function createApollo(
   log: Logger,
   limits: OperationLimitChecks,
   rateLimiting: EdgeRateLimiting,
+  metrics: ServiceMetrics,
 ): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     gateway,
@@ -91,6 +104,8 @@ function createApollo(
       // Client mistakes of the whole request (no operation, subscription over HTTP, bad variables,
       // malformed DateTime, NUL in a string) are 4xx before planning; no subgraph sees them.
       requestGuardPlugin(),
+      // Golden signals by operation, and refusals of the limits and budgets below.
+      operationMetricsPlugin<GatewayContext>(metrics),
       // One line per client operation (name, type, duration, outcome, request id; never variables).
       accessLogPlugin({ log }),
       variableCostPlugin(config.limits),
@@ -129,7 +144,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { config } = options;
   const log = options.log ?? createLogger('gateway', config.logLevel, config.logFormat);
   const agent = createSubgraphAgent({ connectTimeoutMs: config.subgraphTimeoutMs });
-  const gateway = buildGateway(options, log, agent);
+  const metrics = new ServiceMetrics('gateway');
+  const gateway = buildGateway(options, log, agent, metrics);
   // Registered before the first load, so subscriptions always validate against the served schema.
   let apiSchema: GraphQLSchema | undefined;
   const stopTrackingSchema = gateway.onSchemaLoadOrUpdate((loaded) => {
@@ -139,7 +155,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const limits = operationLimitChecks(config.limits);
   const rateLimiting = await startEdgeRateLimiting(config, log);
-  const apollo = createApollo(config, gateway, log, limits, rateLimiting);
+  const apollo = createApollo(config, gateway, log, limits, rateLimiting, metrics);
   await apollo.start();
 
   // Probes are read on every request, so the Kafka one can be added once subscriptions exist.
@@ -149,7 +165,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     context: contextOf(config),
     log,
     readiness,
-    guard: rateLimiting.guard,
+    guard: async (request) => {
+      const refusal = await rateLimiting.guard(request);
+      if (refusal) metrics.rateLimited.inc({ limit: 'ip' });
+      return refusal;
+    },
     maxBodyBytes: config.caps.maxBodyBytes,
     headersTimeoutMs: config.caps.headersTimeoutMs,
     requestTimeoutMs: config.caps.requestTimeoutMs,
@@ -164,9 +184,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         rateLimits: rateLimiting.limits,
         config,
         log: log.child({ component: 'subscriptions' }),
+        metrics,
       })
     : undefined;
   if (subscriptions) readiness.kafka = async () => subscriptions.source.consuming;
+  if (subscriptions) {
+    metrics.addProbe(() => {
+      metrics.websockets.set(subscriptions.connectionCount());
+      metrics.subscriptions.set(subscriptions.fanOut.size);
+    });
+  }
+  // Started last (it only reads what the rest built); `stop` closes it if it was.
+  const metricsListener: { server?: MetricsServer } = {};
 
   let stopping: Promise<void> | undefined;
   /** Sockets and the Kafka consumer first (they hold HTTP connections open), then HTTP, then Apollo. */
@@ -178,6 +207,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await apollo.stop();
       await agent.close();
       await rateLimiting.stop();
+      await metricsListener.server?.stop();
       log.info('gateway stopped');
     })());
   const port = await listen(server, config.port, config.host).catch(async (error: unknown) => {
@@ -186,5 +216,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
   log.info({ url }, 'gateway ready');
-  return { config, url, port, server, gateway, apollo, subscriptions, stop };
+  const metricsServer = await startMetricsServer(metrics, config, log).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  metricsListener.server = metricsServer;
+  return { config, url, port, server, gateway, apollo, subscriptions, metrics, metricsServer, stop };
 }

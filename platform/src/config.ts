@@ -46,6 +46,11 @@ export interface PlatformConfig {
   logLevel: LogLevel;
   logFormat: LogFormat;
   production: boolean;
+  /** Serve `GET /metrics` on a listener of its own (`METRICS_ENABLED`). */
+  metricsEnabled: boolean;
+  /** Port of that listener (`<SERVICE>_METRICS_PORT`, the service port + 5000; 0: any free port). */
+  metricsPort: number;
+  metricsHost: string;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -62,6 +67,9 @@ export const SERVICE_PORTS: Record<string, number> = {
   payment: 4005,
   delivery: 4006,
 };
+
+/** A service's metrics port is its HTTP port plus this (9000 for the gateway, 9001–9006 for subgraphs). */
+export const METRICS_PORT_OFFSET = 5_000;
 
 /** The shortest `JWT_SECRET` accepted: 32 characters, e.g. `openssl rand -hex 32` (64). */
 export const MIN_JWT_SECRET_LENGTH = 32;
@@ -261,6 +269,25 @@ export function platformSettings(serviceName: string) {
       '`pretty` (coloured, multi-line errors; `npm start` sets it) or `json` (one object a line)',
       LOG_FORMATS,
       'json',
+    ),
+    metricsEnabled: setting.boolean(
+      'METRICS_ENABLED',
+      'serve Prometheus metrics on `GET /metrics` of a listener apart from the API',
+      true,
+    ),
+    metricsPort: {
+      ...setting.integer(
+        `${upper}_METRICS_PORT`,
+        'port of the metrics listener of one service, e.g. `GATEWAY_METRICS_PORT` (0: any free port)',
+        (SERVICE_PORTS[serviceName] ?? -METRICS_PORT_OFFSET) + METRICS_PORT_OFFSET,
+        { max: 65_535 },
+      ),
+      defaultText: 'service port + 5000 (9000–9006)',
+    },
+    metricsHost: setting.string(
+      'METRICS_HOST',
+      'interface the metrics listener binds (keep it off the public network)',
+      '127.0.0.1',
     ),
     nodeEnv: setting.string(
       'NODE_ENV',

@@ -13,6 +13,7 @@ import {
 } from 'cockatiel';
 import type { PlatformConfig } from './config';
 import type { Logger } from './logger';
+import type { ServiceMetrics } from './telemetry/metrics';
 
 /**
  * The one retry and backoff mechanism of the project (relay, consumers, the gateway's Kafka
@@ -180,6 +181,8 @@ export interface TargetGuardOptions extends BackoffOptions {
   isFailure: (error: unknown) => boolean;
   /** Called when the breaker opens, half-opens or closes (for one log line each). */
   onStateChange?: (state: 'open' | 'half-open' | 'closed') => void;
+  /** Called for each retry about to happen (counted by the metrics). */
+  onRetry?: () => void;
 }
 
 /** Thrown by {@link TargetGuard.execute} when the target is unavailable: breaker open, or attempts failed. */
@@ -248,13 +251,17 @@ export class TargetGuard {
       maxDelayMs: this.options.maxDelayMs ?? 1_000,
       attempts,
       // Counted here, so the budget is spent only on retries that will happen.
-      retryable: (error) =>
-        ++failed < attempts &&
-        !(error instanceof BrokenCircuitError) &&
-        !(error instanceof CallTimeoutError) &&
-        this.options.isFailure(error) &&
-        !signal?.aborted &&
-        this.budget.withdraw(),
+      retryable: (error) => {
+        const retry =
+          ++failed < attempts &&
+          !(error instanceof BrokenCircuitError) &&
+          !(error instanceof CallTimeoutError) &&
+          this.options.isFailure(error) &&
+          !signal?.aborted &&
+          this.budget.withdraw();
+        if (retry) this.options.onRetry?.();
+        return retry;
+      },
     });
     try {
       return await retrying.execute(() => this.breaker.execute(call));
@@ -274,23 +281,32 @@ export type TargetGuardConfig = Pick<
   'serviceRetryAttempts' | 'serviceRetryBudgetPercent' | 'circuitBreakerFailures' | 'circuitBreakerHalfOpenMs'
 >;
 
+/** `marketplace_circuit_breaker_state` of a breaker state. */
+const BREAKER_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
 /**
  * The {@link TargetGuard} of calls to `target` as configured (`SERVICE_RETRY_*`,
- * `CIRCUIT_BREAKER_*`), logging each change of its breaker once to `log`.
+ * `CIRCUIT_BREAKER_*`), logging each change of its breaker once to `log`, and with `metrics`
+ * exporting its breaker state and counting its retries.
  */
 export function guardFor(
   target: string,
   config: TargetGuardConfig,
   isFailure: (error: unknown) => boolean,
   log?: Logger,
+  metrics?: ServiceMetrics,
 ): TargetGuard {
+  metrics?.breakerState.set({ target }, BREAKER_STATE_VALUE.closed);
   return new TargetGuard(target, {
     attempts: config.serviceRetryAttempts,
     budgetRatio: config.serviceRetryBudgetPercent / 100,
     breakerFailures: config.circuitBreakerFailures,
     halfOpenAfterMs: config.circuitBreakerHalfOpenMs,
     isFailure,
-    onStateChange: (state) =>
-      log?.[state === 'open' ? 'warn' : 'info']({ target, breaker: state }, 'circuit breaker'),
+    onStateChange: (state) => {
+      metrics?.breakerState.set({ target }, BREAKER_STATE_VALUE[state]);
+      log?.[state === 'open' ? 'warn' : 'info']({ target, breaker: state }, 'circuit breaker');
+    },
+    onRetry: () => metrics?.serviceCallRetries.inc({ target }),
   });
 }

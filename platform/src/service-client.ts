@@ -12,6 +12,7 @@ import {
   type TargetGuardConfig,
 } from './retry';
 import { setting, type Setting } from './settings';
+import type { ServiceMetrics } from './telemetry/metrics';
 
 interface ServiceResponse<TData> {
   data?: TData | null;
@@ -41,6 +42,8 @@ export interface ServiceClientOptions {
   limiter?: CallLimiter;
   /** Where the breaker's state changes and failed calls are logged. Default: nowhere. */
   log?: Logger;
+  /** Exports the breaker's state and counts retries (`SubgraphRuntime.metrics`). */
+  metrics?: ServiceMetrics;
 }
 
 /** The callee answered with an HTTP error or not with GraphQL: it is unwell, not the caller wrong. */
@@ -86,7 +89,7 @@ export class ServiceClient {
   constructor(private readonly options: ServiceClientOptions) {
     this.serviceName = options.service;
     this.url = options.url;
-    this.guard = guardFor(options.service, options.config, isCalleeFailure, options.log);
+    this.guard = guardFor(options.service, options.config, isCalleeFailure, options.log, options.metrics);
   }
 
   async request<TData>(

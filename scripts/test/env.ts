@@ -18,3 +18,7 @@ for (const budget of [
 ]) {
   process.env[budget] ??= '1000000';
 }
+// Metrics listeners on ephemeral ports: test files run in parallel and must not fight for 9000–9006.
+for (const service of ['GATEWAY', 'USER', 'PRODUCT', 'CART', 'ORDER', 'PAYMENT', 'DELIVERY']) {
+  process.env[`${service}_METRICS_PORT`] ??= '0';
+}

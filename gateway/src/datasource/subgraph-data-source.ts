@@ -10,7 +10,9 @@ import {
   TargetUnavailableError,
   unauthenticated,
   withTimeout,
+  secondsSince,
   type Logger,
+  type ServiceMetrics,
   type TargetGuardConfig,
 } from '@marketplace/platform';
 import { getOperationAST, GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
@@ -33,6 +35,8 @@ export interface SubgraphDataSourceOptions {
   /** The keep-alive pool shared by all subgraphs. */
   agent: Agent;
   log: Logger;
+  /** Fetch latency by outcome, the breaker's state and retries. */
+  metrics?: ServiceMetrics;
 }
 
 /**
@@ -87,6 +91,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly timeoutMs: number;
   private readonly log: Logger;
   private readonly subgraph: string;
+  private readonly metrics: ServiceMetrics | undefined;
 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url, fetcher: undiciFetcher(options.agent) });
@@ -94,7 +99,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.subgraph = name;
     this.timeoutMs = config.subgraphTimeoutMs;
     this.log = options.log.child({ subgraph: name });
-    this.guard = guardFor(name, config, isSubgraphFailure, options.log);
+    this.metrics = options.metrics;
+    this.guard = guardFor(name, config, isSubgraphFailure, options.log, options.metrics);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -103,7 +109,28 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (context?.requestId) request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
   }
 
+  /** One fetch, timed by outcome: `ok`, `error` (a GraphQL error) or `failed` (no usable answer). */
   override async process(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<GatewayGraphQLResponse> {
+    // Health checks and schema loading are not client traffic.
+    if (!this.metrics || !('incomingRequestContext' in options)) return this.guardedProcess(options);
+    const startedAt = performance.now();
+    let outcome = 'failed';
+    try {
+      const response = await this.guardedProcess(options);
+      const failed = response.errors?.some((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE');
+      outcome = failed ? 'failed' : response.errors?.length ? 'error' : 'ok';
+      return response;
+    } finally {
+      this.metrics.subgraphFetchDuration.observe(
+        { subgraph: this.subgraph, outcome },
+        secondsSince(startedAt),
+      );
+    }
+  }
+
+  private async guardedProcess(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): Promise<GatewayGraphQLResponse> {
     const signal = options.context?.signal;

@@ -10,6 +10,7 @@ import {
   TOPICS,
   topicSettingsOf,
   type Logger,
+  type ServiceMetrics,
 } from '@marketplace/platform';
 import type { GatewayConfig } from '../config';
 import type { GatewayContext } from '../context';
@@ -37,6 +38,8 @@ export interface SubscriptionServerOptions {
   rateLimits: EdgeRateLimits;
   config: GatewayConfig;
   log: Logger;
+  /** Push latency, refused sockets and the order consumer's lag. */
+  metrics?: ServiceMetrics;
 }
 
 /** The live-tracking side of a running gateway. */
@@ -93,7 +96,12 @@ function serveSocket(
 }
 
 /** This replica's own consumer of the order topic; `OrderStatusChanged` events go to the fan-out. */
-function createOrderEventSource(config: GatewayConfig, log: Logger, fanOut: FanOut): BroadcastConsumer {
+function createOrderEventSource(
+  config: GatewayConfig,
+  log: Logger,
+  fanOut: FanOut,
+  metrics?: ServiceMetrics,
+): BroadcastConsumer {
   const { instanceId } = config.subscriptions;
   const sourceLog = log.child({ component: 'order-events' });
   return new BroadcastConsumer({
@@ -102,6 +110,7 @@ function createOrderEventSource(config: GatewayConfig, log: Logger, fanOut: FanO
     topicSettings: topicSettingsOf(config),
     groupId: namespaced(config, `gateway.${instanceId}`),
     log: sourceLog,
+    metrics,
     onEvents: (events) => fanOut.publish(events.flatMap((event) => asOrderStatusChanged(event) ?? [])),
   });
 }
@@ -120,8 +129,9 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     payloads: new PayloadExecutor(execute, log),
     log,
     concurrency: settings.renderConcurrency,
+    metrics: options.metrics,
   });
-  const source = createOrderEventSource(config, log, fanOut);
+  const source = createOrderEventSource(config, log, fanOut, options.metrics);
   const caps = new SocketCaps(config.caps, options.rateLimits);
   const clientIp = (request: IncomingMessage): string =>
     clientIpOf(request, config.rateLimits.trustedProxyHops);
@@ -142,7 +152,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     path: options.path,
     keepAliveMs: settings.keepAliveMs,
     log,
-    admit: (request) => caps.admitSocket(clientIp(request)),
+    admit: async (request) => {
+      const refusal = await caps.admitSocket(clientIp(request));
+      if (refusal) options.metrics?.rateLimited.inc({ limit: 'websocket' });
+      return refusal;
+    },
     onSocket: (socket, request) => serveSocket(protocol, socket, clientIp(request), caps, log),
   });
   source.start();

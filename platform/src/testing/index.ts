@@ -19,6 +19,7 @@ export function testConfig(
   return {
     ...loadConfig(service, { ...process.env, DATABASE_PREFIX: prefix }),
     port: 0,
+    metricsPort: 0,
     kafkaNamespace: `${prefix}.`,
     ...overrides,
   };

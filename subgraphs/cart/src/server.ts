@@ -34,13 +34,14 @@ export const cartSubgraph: SubgraphDefinition<
   migrations: cartMigrations,
   createLoaders,
   settings: cartSettings,
-  createServices: ({ config, settings, log }) => {
+  createServices: ({ config, settings, log, metrics }) => {
     const productLimiter = callLimiterFor(config, 'product', settings.productClientRateLimitRps, log);
     const product = new ServiceClient({
       service: 'product',
       url: settings.productServiceUrl,
       config,
       log,
+      metrics,
       limiter: productLimiter,
     });
     return { carts: new CartService(config, new ProductCatalog(product)), productLimiter };

@@ -47,19 +47,22 @@ export const orderSubgraph: SubgraphDefinition<OrderLoaders, OrderServices, Orde
   migrations: orderMigrations,
   createLoaders,
   settings: orderSettings,
-  createServices: ({ config, settings, orm, log }) => {
+  createServices: ({ config, settings, orm, log, metrics }) => {
     const lifecycle = new OrderLifecycle(namespaced(config, TOPICS.order));
     const orders = new OrderService(config.currency, lifecycle);
     const productLimiter = callLimiterFor(config, 'product', settings.productClientRateLimitRps, log);
     const checkout = new CheckoutService(
       orders,
-      new CartClient(new ServiceClient({ service: 'cart', url: settings.cartServiceUrl, config, log })),
+      new CartClient(
+        new ServiceClient({ service: 'cart', url: settings.cartServiceUrl, config, log, metrics }),
+      ),
       new ProductCatalogClient(
         new ServiceClient({
           service: 'product',
           url: settings.productServiceUrl,
           config,
           log,
+          metrics,
           limiter: productLimiter,
         }),
       ),

@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { enqueueEvent, money, notFound, sleep, type Money } from '@marketplace/platform';
+import { enqueueEvent, money, notFound, sleep, type Money, type ServiceMetrics } from '@marketplace/platform';
 import {
   CANCELLED_ORDER_STATUS,
   insufficientFunds,
@@ -29,6 +29,8 @@ export interface PlacedOrder {
 }
 
 export interface OrderPaymentOptions {
+  /** Counts refused payments (`marketplace_payment_failures_total`), once the refusal has committed. */
+  metrics?: ServiceMetrics;
   /** The namespaced topic payment events are published to (`namespaced(config, TOPICS.payment)`). */
   eventsTopic: string;
   /** The shop currency (`config.currency`), the only one wallets hold. */
@@ -196,6 +198,7 @@ export class OrderPaymentService {
       return this.charge(em, payable);
     });
     if ('refusal' in outcome) {
+      this.options.metrics?.paymentFailures.inc({ reason: 'INSUFFICIENT_FUNDS' });
       const { currency } = outcome.payment;
       throw insufficientFunds(
         money(outcome.refusal.balance, currency),

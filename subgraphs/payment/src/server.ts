@@ -46,10 +46,10 @@ export const paymentSubgraph: SubgraphDefinition<
   migrations: paymentMigrations,
   createLoaders,
   settings: paymentSettings,
-  createServices: ({ config, settings, log }) => {
+  createServices: ({ config, settings, log, metrics }) => {
     const wallets = new WalletService(config.currency);
     const orders = new OrderClient(
-      new ServiceClient({ service: 'order', url: settings.orderServiceUrl, config, log }),
+      new ServiceClient({ service: 'order', url: settings.orderServiceUrl, config, log, metrics }),
     );
     return {
       wallets,
@@ -57,6 +57,7 @@ export const paymentSubgraph: SubgraphDefinition<
         eventsTopic: namespaced(config, TOPICS.payment),
         currency: config.currency,
         readModelWaitMs: settings.orderSyncWaitMs,
+        metrics,
         orderExists: (orderId, authorization) => orders.exists(orderId, authorization),
       }),
     };

@@ -1,3 +1,5 @@
+// First: tracing instruments http, pg and undici before anything loads them.
+import '@marketplace/platform/dist/telemetry/register';
 import { configurationOrExit, createLogger, runMain, warnIfEphemeralJwtSecret } from '@marketplace/platform';
 import { loadGatewayConfig } from './config';
 import { startGateway } from './server';

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import pretty from 'pino-pretty';
 import type { LogFormat, LogLevel } from './config';
+import { activeTraceFields } from './telemetry/trace-context';
 
 export type Logger = pino.Logger;
 
@@ -114,6 +115,8 @@ export function createLogger(
     name: service,
     level,
     base: { service },
+    // Every line written inside a span carries its trace: logs and traces of one operation join up.
+    mixin: activeTraceFields,
     redact: { paths: REDACTED_LOG_PATHS, censor: CENSORED },
     serializers: {
       err: serializeError,

@@ -1,6 +1,7 @@
 import { isEphemeralJwtSecret, loadConfig, type PlatformConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { migrateSubgraph, startSubgraph, type SubgraphDefinition } from './subgraph';
+import { stopTracing } from './telemetry/tracing';
 
 /** Anything with an idempotent `stop()`. */
 export interface Stoppable {
@@ -29,16 +30,20 @@ export function runMain(
           process.exit(1);
         }, config.shutdownTimeoutMs);
         timer.unref();
-        service.stop().then(
-          () => {
-            log.info({ tookMs: Date.now() - startedAt }, 'stopped');
-            process.exit(0);
-          },
-          (error: unknown) => {
-            log.error({ err: error }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
+        // Spans still buffered are exported before the process ends.
+        service
+          .stop()
+          .then(stopTracing)
+          .then(
+            () => {
+              log.info({ tookMs: Date.now() - startedAt }, 'stopped');
+              process.exit(0);
+            },
+            (error: unknown) => {
+              log.error({ err: error }, 'shutdown failed');
+              process.exit(1);
+            },
+          );
       };
       process.on('SIGINT', shutdown);
       process.on('SIGTERM', shutdown);

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { platformSettings, settingsOf, type Setting } from '@marketplace/platform';
+import { platformSettings, settingsOf, tracingSettings, type Setting } from '@marketplace/platform';
 import { gatewaySettings } from '../../gateway/src/config';
 import { cartSettings } from '../../subgraphs/cart/src/settings';
 import { deliverySettings } from '../../subgraphs/delivery/src/settings';
@@ -20,6 +20,7 @@ const END = '<!-- config-table:end -->';
 
 const SOURCES: [string, Setting<unknown>[]][] = [
   ['every service', settingsOf(platformSettings('<service>'))],
+  ['every service', settingsOf(tracingSettings)],
   ['gateway', settingsOf(gatewaySettings)],
   ['user', settingsOf(userSettings)],
   ['product', settingsOf(productSettings)],

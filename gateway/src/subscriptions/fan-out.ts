@@ -1,5 +1,13 @@
 import type { FormattedExecutionResult } from 'graphql';
-import { mayAccess, type Logger } from '@marketplace/platform';
+import {
+  eventAttributes,
+  inSpan,
+  mayAccess,
+  SERVICE_ATTRIBUTE,
+  traceContextOf,
+  type Logger,
+  type ServiceMetrics,
+} from '@marketplace/platform';
 import type { Caller } from './auth';
 import type { EventStream } from './event-stream';
 import { ownerOf, type OrderStatusChangedEvent } from './order-event';
@@ -27,6 +35,8 @@ export interface FanOutOptions {
   concurrency?: number;
   /** Events accepted but not yet delivered before `publish` waits (backpressure on Kafka). Default 1 000. */
   maxPending?: number;
+  /** Observes the latency from each event's commit to its push, per subscriber. */
+  metrics?: ServiceMetrics;
 }
 
 /**
@@ -154,6 +164,14 @@ export class FanOut {
     }
   }
 
+  /** Commit (`occurredAt`, stamped in the committing transaction) to push, once per subscriber. */
+  private observePush(event: OrderStatusChangedEvent, subscribers: number): void {
+    const committedAt = Date.parse(event.occurredAt);
+    if (!this.options.metrics || Number.isNaN(committedAt)) return;
+    const seconds = Math.max(0, (Date.now() - committedAt) / 1_000);
+    for (let pushed = 0; pushed < subscribers; pushed++) this.options.metrics.pushLatency.observe(seconds);
+  }
+
   private async deliver(event: OrderStatusChangedEvent): Promise<void> {
     const candidates = [
       ...(this.byOrder.get(event.orderId) ?? []),
@@ -175,12 +193,24 @@ export class FanOut {
     }
     if (groups.size === 0) return;
 
-    const render = this.options.payloads.forEvent(event);
-    await Promise.all(
-      [...groups.values()].map(async (group) => {
-        const payload = await render(group[0].prepared, group[0].caller);
-        for (const subscriber of group) subscriber.stream.push(payload);
-      }),
-    );
+    // The push (rendering and sending) is the last span of the operation that changed the order.
+    const span = {
+      parent: traceContextOf(event),
+      attributes: {
+        ...eventAttributes(event),
+        [SERVICE_ATTRIBUTE]: 'gateway',
+        'marketplace.subscribers': groups.size,
+      },
+    };
+    await inSpan('subscription push', span, async () => {
+      const render = this.options.payloads.forEvent(event);
+      await Promise.all(
+        [...groups.values()].map(async (group) => {
+          const payload = await render(group[0].prepared, group[0].caller);
+          for (const subscriber of group) subscriber.stream.push(payload);
+          this.observePush(event, group.length);
+        }),
+      );
+    });
   }
 }

@@ -4,6 +4,9 @@ import { Backoff, sleep, type BackoffOptions } from '../retry';
 import { MalformedEventError, parseEvent, type IntegrationEvent } from './envelope';
 import { ensureTopics, type TopicSettings } from './kafka';
 import { replayedFor } from './dead-letter';
+import type { ServiceMetrics } from '../telemetry/metrics';
+import { ConsumerLagProbe } from './consumer-lag';
+import { contextFromKafkaHeaders, rememberTraceContext } from '../telemetry/trace-context';
 
 export interface BroadcastConsumerOptions {
   kafka: Kafka;
@@ -20,6 +23,8 @@ export interface BroadcastConsumerOptions {
   partitionsConcurrently?: number;
   /** Pauses between failed starts. Default: from 1 s, growing to 30 s. */
   backoff?: BackoffOptions;
+  /** Reports the group's lag at scrape time. */
+  metrics?: ServiceMetrics;
 }
 
 /** Longest wait in `stop()` for a start in progress (a connection attempt to a silent broker). */
@@ -41,6 +46,7 @@ const STOP_WAIT_MS = 3_000;
  *   kafkajs restarts the consumer after a crash; {@link consuming} tells readiness the state.
  */
 export class BroadcastConsumer {
+  private readonly lag: ConsumerLagProbe | undefined;
   private consumer: Consumer | undefined;
   private running = false;
   private joined = false;
@@ -51,6 +57,10 @@ export class BroadcastConsumer {
 
   constructor(private readonly options: BroadcastConsumerOptions) {
     this.backoff = new Backoff({ initialDelayMs: 1_000, maxDelayMs: 30_000, ...options.backoff });
+    // A new group starts at the end of the topic: nothing is behind before its first commit.
+    this.lag =
+      options.metrics &&
+      new ConsumerLagProbe(options.kafka, options.metrics, options.groupId, [options.topic], 'end');
   }
 
   /** The consumer is a member of its group and fetching. */
@@ -65,6 +75,7 @@ export class BroadcastConsumer {
     this.stopping = new AbortController();
     this.backoff.reset();
     this.loop = this.run();
+    this.lag?.start();
   }
 
   /** Stops consuming; the batch being delivered finishes first and its offsets are committed. */
@@ -79,6 +90,7 @@ export class BroadcastConsumer {
     await Promise.race([this.loop, sleep(STOP_WAIT_MS, waited.signal)]);
     waited.abort();
     this.joined = false;
+    await this.lag?.stop();
   }
 
   /** Starts the consumer, pausing with backoff after each failed attempt, until it runs or stops. */
@@ -200,6 +212,8 @@ export class BroadcastConsumer {
         );
         continue;
       }
+      // Whoever handles the event later (the gateway's push) continues its publisher's trace.
+      rememberTraceContext(event, contextFromKafkaHeaders(message.headers));
       events.push(event);
     }
     if (events.length > 0) await this.options.onEvents(events);

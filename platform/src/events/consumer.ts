@@ -6,7 +6,11 @@ import type { Worker } from '../subgraph';
 import { deadLetterTopic, MalformedEventError, parseEvent, type IntegrationEvent } from './envelope';
 import { Backoff, retryPolicy, sleep } from '../retry';
 import { withRequestId } from '../request-id';
+import { secondsSince, type ServiceMetrics } from '../telemetry/metrics';
+import { ConsumerLagProbe } from './consumer-lag';
 import { ensureTopics, KEPT_UNTIL_DELETED, PARTITIONER, type TopicSettings } from './kafka';
+import { contextFromKafkaHeaders, inSpan } from '../telemetry/trace-context';
+import { consumeSpanOptions } from '../telemetry/kafka-tracing';
 import {
   deadLetterHeaders,
   positionText,
@@ -39,6 +43,8 @@ export interface IdempotentConsumerOptions {
   maxAttempts: number;
   /** First retry delay, growing exponentially. Default 100 ms. */
   retryDelayMs?: number;
+  /** Handler durations, failures, dead letters and the group's lag (read at scrape time). */
+  metrics?: ServiceMetrics;
 }
 
 /**
@@ -61,11 +67,15 @@ export class IdempotentConsumer implements Worker {
   private consuming = false;
   private loop: Promise<void> | undefined;
   private readonly deadLetters = { total: 0, byTopic: {} as Record<string, number> };
+  private readonly lag: ConsumerLagProbe | undefined;
 
   constructor(private readonly options: IdempotentConsumerOptions) {
     this.name = `consumer:${options.name}`;
     this.maxAttempts = options.maxAttempts;
     this.retryDelayMs = options.retryDelayMs ?? 100;
+    this.lag =
+      options.metrics &&
+      new ConsumerLagProbe(options.kafka, options.metrics, options.groupId, options.topics);
   }
 
   /**
@@ -76,6 +86,7 @@ export class IdempotentConsumer implements Worker {
   async start(): Promise<void> {
     this.running = true;
     this.loop = this.connectWithRetry();
+    this.lag?.start();
   }
 
   /**
@@ -101,6 +112,7 @@ export class IdempotentConsumer implements Worker {
     this.stopping.abort();
     await this.loop;
     await this.disconnect();
+    await this.lag?.stop();
   }
 
   private async connectWithRetry(): Promise<void> {
@@ -183,6 +195,24 @@ export class IdempotentConsumer implements Worker {
     });
   }
 
+  /** {@link apply}, timed by outcome (`ok`, `duplicate`, `failed`) into the metrics. */
+  private async applyObserved(event: IntegrationEvent): Promise<boolean> {
+    const metrics = this.options.metrics;
+    if (!metrics) return this.apply(event);
+    const startedAt = performance.now();
+    const observe = (outcome: string): void =>
+      metrics.handlerDuration.observe({ event_type: event.type, outcome }, secondsSince(startedAt));
+    try {
+      const applied = await this.apply(event);
+      observe(applied ? 'ok' : 'duplicate');
+      return applied;
+    } catch (error) {
+      observe('failed');
+      metrics.handlerFailures.inc({ event_type: event.type });
+      throw error;
+    }
+  }
+
   private async handle({ topic, partition, message }: EachMessagePayload): Promise<void> {
     const replayFor = replayedFor(message.headers);
     if (replayFor !== undefined && replayFor !== this.options.name) {
@@ -208,11 +238,21 @@ export class IdempotentConsumer implements Worker {
         ),
     });
     let attempted = 0;
-    try {
-      await attempts.execute(() => {
+    // The handling is a consumer span under the publisher's: what the handler writes to its own
+    // outbox carries this span's context on, so the saga stays one trace.
+    const span = consumeSpanOptions(
+      contextFromKafkaHeaders(message.headers),
+      { ...source, service: this.options.name },
+      event,
+    );
+    const run = () =>
+      attempts.execute(() => {
         attempted++;
-        return this.apply(event);
+        return this.applyObserved(event);
       }, this.stopping.signal);
+    try {
+      // Events of types it does not handle are skipped without a span (no noise in the trace).
+      await (this.options.handlers[event.type] ? inSpan(`process ${topic}`, span, run) : run());
     } catch (error) {
       if (this.stopping.signal.aborted) throw error;
       return this.deadLetter(source, message, { attempts: attempted, error, event });
@@ -250,6 +290,7 @@ export class IdempotentConsumer implements Worker {
     });
     this.deadLetters.total++;
     this.deadLetters.byTopic[source.topic] = (this.deadLetters.byTopic[source.topic] ?? 0) + 1;
+    this.options.metrics?.deadLetters.inc({ topic: source.topic, group: groupId });
     log.error(
       {
         alert: 'dead-letter',

@@ -16,6 +16,9 @@ export class OutboxMessage {
   publishedAt: Date | null = null;
   /** Insertion order, so the relay publishes in commit order within a key. */
   position?: string;
+  /** W3C trace context of the operation that wrote the row, continued by the relay. Default: null. */
+  traceparent: string | null = null;
+  tracestate: string | null = null;
 
   constructor(id: string, topic: string, messageKey: string, type: string, payload: unknown) {
     this.id = id;
@@ -38,6 +41,8 @@ export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
     payload: { type: 'json' },
     createdAt: { type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' },
     publishedAt: { type: 'datetime', columnType: 'timestamptz', nullable: true },
+    traceparent: { type: 'text', nullable: true },
+    tracestate: { type: 'text', nullable: true },
   },
   indexes: [
     {

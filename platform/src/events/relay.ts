@@ -5,6 +5,9 @@ import type { Logger } from '../logger';
 import type { Worker } from '../subgraph';
 import { Backoff, sleep } from '../retry';
 import { ensureTopics, PARTITIONER, type TopicSettings } from './kafka';
+import { secondsSince, type ServiceMetrics } from '../telemetry/metrics';
+import { countBusinessEvent } from '../telemetry/metrics-business';
+import { publishSpan } from '../telemetry/kafka-tracing';
 
 export interface OutboxRelayOptions {
   orm: Orm;
@@ -16,17 +19,24 @@ export interface OutboxRelayOptions {
   topicSettings: TopicSettings;
   /** Safety-net poll when no notification arrives (`OUTBOX_POLL_MS`). */
   pollIntervalMs: number;
+  /** The publishing service, named on its publish spans. */
+  service?: string;
   /** Rows per Kafka batch. Default 200. */
   batchSize?: number;
   /** Published rows are deleted after this long (`OUTBOX_RETENTION_HOURS`). */
   retentionHours: number;
+  /** Backlog and oldest age (read at scrape time), publish latency, published and business counts. */
+  metrics?: ServiceMetrics;
 }
 
 interface OutboxRow {
   id: string;
   topic: string;
   message_key: string;
+  type: string;
   payload: unknown;
+  traceparent: string | null;
+  tracestate: string | null;
 }
 
 const RELAY_LOCK = "hashtext('marketplace-outbox-relay')";
@@ -56,6 +66,7 @@ export class OutboxRelay implements Worker {
   private loop: Promise<void> | undefined;
   private topicsReady = false;
   private lastPurge = 0;
+  private removeProbe: (() => void) | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.pollIntervalMs = options.pollIntervalMs;
@@ -66,10 +77,12 @@ export class OutboxRelay implements Worker {
   async start(): Promise<void> {
     this.running = true;
     this.loop = this.run();
+    this.removeProbe = this.options.metrics?.addProbe(() => this.reportBacklog());
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    this.removeProbe?.();
     this.wake?.();
     // A batch in flight gets a moment to finish; past that (Kafka unreachable, the producer
     // retrying without limit) disconnecting ends the send, and its rows stay unpublished for the
@@ -169,25 +182,65 @@ export class OutboxRelay implements Worker {
     // writers queueing for the service's pool never delays publishing.
     const session = this.listener!;
     const { rows } = await session.query<OutboxRow>(
-      'select id, topic, message_key, payload from outbox where published_at is null order by position limit $1',
+      'select id, topic, message_key, type, payload, traceparent, tracestate from outbox where published_at is null order by position limit $1',
       [this.batchSize],
     );
     if (rows.length === 0) return 0;
+    const startedAt = performance.now();
     const producer = await this.connectedProducer();
-    const byTopic = new Map<string, { key: string; value: string }[]>();
-    for (const row of rows) {
+    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+    // One producer span per message, in the trace of the operation that wrote the row; its
+    // context travels in the message's headers to every consumer.
+    const spans = rows.map((row) => publishSpan(row, this.options.service));
+    rows.forEach((row, index) => {
       const messages = byTopic.get(row.topic) ?? [];
-      messages.push({ key: row.message_key, value: JSON.stringify(row.payload) });
+      messages.push({
+        key: row.message_key,
+        value: JSON.stringify(row.payload),
+        headers: spans[index].headers,
+      });
       byTopic.set(row.topic, messages);
-    }
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+    } catch (error) {
+      for (const span of spans) span.fail(error);
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
     await session.query('update outbox set published_at = now() where id = any($1::uuid[])', [
       rows.map((row) => row.id),
     ]);
+    this.observePublished(rows, startedAt);
     return rows.length;
+  }
+
+  private observePublished(rows: OutboxRow[], startedAt: number): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    metrics.outboxPublishDuration.observe(secondsSince(startedAt));
+    for (const row of rows) {
+      metrics.outboxPublished.inc({ topic: row.topic });
+      countBusinessEvent(metrics, row.payload);
+    }
+  }
+
+  /** Unpublished rows and the oldest one's age; both read through `outbox_unpublished_index`. */
+  private async reportBacklog(): Promise<void> {
+    const metrics = this.options.metrics!;
+    const connection = this.options.orm.em.getConnection();
+    const [{ count }] = await connection.execute<{ count: string }[]>(
+      'select count(*) as count from outbox where published_at is null',
+    );
+    const oldest = await connection.execute<{ age: number | string }[]>(
+      'select extract(epoch from now() - created_at) as age from outbox where published_at is null order by position limit 1',
+    );
+    metrics.outboxUnpublished.set(Number(count));
+    metrics.outboxOldestAge.set(oldest.length > 0 ? Math.max(0, Number(oldest[0].age)) : 0);
   }
 
   private async connectedProducer(): Promise<Producer> {

@@ -30,9 +30,11 @@ export function createEventWorkers(runtime: SubgraphRuntime, options: EventWorke
       kafka,
       log: log.child({ worker: 'outbox-relay' }),
       topics: options.publishes.map((topic) => namespaced(config, topic)),
+      service: config.serviceName,
       topicSettings: topicSettingsOf(config),
       pollIntervalMs: config.outboxPollMs,
       retentionHours: config.outboxRetentionHours,
+      metrics: runtime.metrics,
     });
     result.workers.push(result.relay);
   }
@@ -47,6 +49,7 @@ export function createEventWorkers(runtime: SubgraphRuntime, options: EventWorke
       log: log.child({ worker: 'consumer' }),
       topicSettings: topicSettingsOf(config),
       maxAttempts: config.consumerMaxAttempts,
+      metrics: runtime.metrics,
     });
     result.workers.push(result.consumer);
   }

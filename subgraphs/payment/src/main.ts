@@ -1,3 +1,5 @@
+// First: tracing instruments http, pg and undici before anything loads them.
+import '@marketplace/platform/dist/telemetry/register';
 import { runSubgraph } from '@marketplace/platform';
 import { paymentSubgraph } from './server';
 

@@ -1,0 +1,123 @@
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
+import type { Span } from '@opentelemetry/api';
+import { redactSqlValues } from '../logger';
+import { readSettings, setting, type SettingsSpec } from '../settings';
+
+/** The standard `OTEL_*` variables this project honours (the SDK reads them itself; validated here). */
+export interface TracingSettings {
+  disabled: boolean;
+  endpoint: string | undefined;
+  tracesEndpoint: string | undefined;
+  protocol: 'http/protobuf' | 'http/json' | 'grpc';
+  serviceName: string | undefined;
+  sampler: string;
+  samplerArg: string | undefined;
+}
+
+export const tracingSettings: SettingsSpec<TracingSettings> = {
+  disabled: setting.boolean('OTEL_SDK_DISABLED', 'turns tracing off even when an endpoint is set', false),
+  endpoint: setting.optional(
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    'OTLP collector base URL (`/v1/traces` is appended); tracing is off when neither endpoint is set',
+  ),
+  tracesEndpoint: setting.optional(
+    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    'full OTLP traces URL; overrides `OTEL_EXPORTER_OTLP_ENDPOINT` for traces',
+  ),
+  protocol: setting.oneOf(
+    'OTEL_EXPORTER_OTLP_PROTOCOL',
+    'OTLP encoding: `http/protobuf`, `http/json` or `grpc`',
+    ['http/protobuf', 'http/json', 'grpc'],
+    'http/protobuf',
+  ),
+  serviceName: setting.optional(
+    'OTEL_SERVICE_NAME',
+    "`service.name` of the spans (default: the service's name)",
+  ),
+  sampler: setting.oneOf(
+    'OTEL_TRACES_SAMPLER',
+    'which traces are recorded (`parentbased_traceidratio` with `OTEL_TRACES_SAMPLER_ARG` samples a share)',
+    [
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+      'always_on',
+      'always_off',
+      'traceidratio',
+    ],
+    'parentbased_always_on',
+  ),
+  samplerArg: setting.optional(
+    'OTEL_TRACES_SAMPLER_ARG',
+    'sampling ratio of the `*traceidratio` samplers (0–1)',
+  ),
+};
+
+/** Tracing is on when an OTLP endpoint is set and the SDK is not disabled. */
+export const tracingEnabled = (settings: TracingSettings): boolean =>
+  !settings.disabled && Boolean(settings.endpoint ?? settings.tracesEndpoint);
+
+let sdk: NodeSDK | undefined;
+
+/** Replaces a SQL span's statement (old and stable attribute names) with its redacted text. */
+export function redactStatement(span: Pick<Span, 'setAttribute'>, query: { query: { text: string } }): void {
+  const text = redactSqlValues(query.query.text);
+  span.setAttribute('db.statement', text);
+  span.setAttribute('db.query.text', text);
+}
+
+/**
+ * Starts the OpenTelemetry SDK for this process, or does nothing when no OTLP endpoint is set (no
+ * SDK, no instrumentation, no overhead; the API's no-op tracer stays). Must run before `http`,
+ * `pg` and `undici` are first required, so `main.ts` imports `register.ts` on its first line;
+ * tests call it before importing the stack. Returns whether tracing is on.
+ *
+ * The SDK reads the exporter, protocol and sampler from the standard variables itself; only
+ * traces are exported (metrics are prom-client's, logs are pino's). Instrumentations:
+ * - http (server and client spans; W3C `traceparent` is continued from requests and sent on calls),
+ * - undici (the gateway's subgraph fetches and `ServiceClient`),
+ * - pg (statements without their values: `enhancedDatabaseReporting` stays off, and as MikroORM
+ *   inlines values into the statement — e-mails, password hashes — the text is redacted the way log
+ *   lines are, by {@link redactStatement}),
+ * - graphql without resolver spans (parse, validate, execute with the operation name; literal
+ *   values of the document are masked: `allowValues` stays off).
+ */
+export function startTracing({
+  serviceName,
+  env = process.env,
+}: {
+  serviceName: string;
+  env?: NodeJS.ProcessEnv;
+}): boolean {
+  if (sdk) return true;
+  const settings = readSettings(tracingSettings, env);
+  if (!tracingEnabled(settings)) return false;
+  sdk = new NodeSDK({
+    serviceName: settings.serviceName ?? serviceName,
+    metricReaders: [],
+    logRecordProcessors: [],
+    instrumentations: [
+      new HttpInstrumentation(),
+      new UndiciInstrumentation(),
+      new PgInstrumentation({
+        enhancedDatabaseReporting: false,
+        requireParentSpan: true,
+        requestHook: redactStatement,
+      }),
+      new GraphQLInstrumentation({ ignoreResolveSpans: true, allowValues: false }),
+    ],
+  });
+  sdk.start();
+  return true;
+}
+
+/** Exports the spans still buffered and stops the SDK (graceful shutdown, tests); idempotent. */
+export async function stopTracing(): Promise<void> {
+  const running = sdk;
+  sdk = undefined;
+  await running?.shutdown();
+}

@@ -22,6 +22,10 @@ import { createLogger, type Logger } from './logger';
 import { requestGuardPlugin } from './request-guard';
 import { requestIdOf } from './request-id';
 import { readSettings, type SettingsSpec } from './settings';
+import { ServiceMetrics } from './telemetry/metrics';
+import { operationMetricsPlugin } from './telemetry/metrics-plugin';
+import { observeDatabasePool } from './telemetry/metrics-pool';
+import { startMetricsServer, type MetricsServer } from './telemetry/metrics-server';
 
 /** What every resolver receives: a request-scoped EntityManager, loaders and the verified caller. */
 export interface SubgraphContext<TLoaders = unknown, TServices = unknown> extends BaseContext {
@@ -61,6 +65,8 @@ export interface SubgraphRuntime<TSettings = unknown> {
   /** The service's own settings, read from its {@link SubgraphDefinition.settings} at start-up. */
   settings: TSettings;
   log: Logger;
+  /** This instance's Prometheus registry and metric families (served on its metrics port). */
+  metrics: ServiceMetrics;
 }
 
 // The settings type defaults to `any` so a definition can be handled without naming it (the
@@ -136,7 +142,8 @@ export async function migrateSubgraph<TLoaders, TServices, TSettings>(
   const orm = await openSubgraphDatabase(definition, options, log);
   try {
     const applied = await migrate(orm);
-    const runtime: SubgraphRuntime<TSettings> = { orm, config, settings, log };
+    const metrics = new ServiceMetrics(definition.name);
+    const runtime: SubgraphRuntime<TSettings> = { orm, config, settings, log, metrics };
     await definition.onReady?.(runtime, definition.createServices(runtime));
     return applied;
   } finally {
@@ -160,6 +167,9 @@ export interface RunningSubgraph<TServices = unknown> {
   orm: Orm;
   services: TServices;
   server: Server;
+  metrics: ServiceMetrics;
+  /** `GET /metrics` of this instance; absent when `METRICS_ENABLED=false`. */
+  metricsServer?: MetricsServer;
   stop(): Promise<void>;
 }
 
@@ -167,6 +177,7 @@ export interface RunningSubgraph<TServices = unknown> {
 export function buildSubgraphServer<TLoaders, TServices, TSettings>(
   definition: SubgraphDefinition<TLoaders, TServices, TSettings>,
   log: Logger,
+  metrics?: ServiceMetrics,
 ): ApolloServer<SubgraphContext<TLoaders, TServices>> {
   return new ApolloServer<SubgraphContext<TLoaders, TServices>>({
     schema: refuseMalformedRepresentations(
@@ -179,6 +190,7 @@ export function buildSubgraphServer<TLoaders, TServices, TSettings>(
     includeStacktraceInErrorResponses: false,
     plugins: [
       requestGuardPlugin(),
+      ...(metrics ? [operationMetricsPlugin<SubgraphContext<TLoaders, TServices>>(metrics)] : []),
       // The gateway writes the client's access line; a subgraph's own is for debugging.
       accessLogPlugin({ log, level: 'debug' }),
       ApolloServerPluginLandingPageDisabled(),
@@ -205,11 +217,13 @@ export async function startSubgraph<TLoaders, TServices, TSettings>(
   try {
     const applied = await migrate(orm);
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
-    const runtime: SubgraphRuntime<TSettings> = { orm, config, settings, log };
+    const metrics = new ServiceMetrics(definition.name);
+    observeDatabasePool(metrics, orm);
+    const runtime: SubgraphRuntime<TSettings> = { orm, config, settings, log, metrics };
     const services = definition.createServices(runtime);
     await definition.onReady?.(runtime, services);
 
-    const apollo = buildSubgraphServer(definition, log);
+    const apollo = buildSubgraphServer(definition, log, metrics);
     await apollo.start();
     const readiness: ReadinessProbes = {
       database: async () => orm.isConnected(),
@@ -235,6 +249,7 @@ export async function startSubgraph<TLoaders, TServices, TSettings>(
     };
     const server = createGraphQLHttpServer({ apollo, context, log, readiness });
     const port = await listen(server, config.port, config.host);
+    const metricsServer = await startMetricsServer(metrics, config, log);
     const workers = definition.workers?.(runtime, services) ?? [];
     for (const worker of workers) await worker.start();
     const url = `http://${config.host}:${port}/graphql`;
@@ -250,10 +265,11 @@ export async function startSubgraph<TLoaders, TServices, TSettings>(
             .stop()
             .catch((error: unknown) => log.error({ err: error, worker: worker.name }, 'worker stop failed'));
         }
+        await metricsServer?.stop();
         await orm.close(true);
         log.info(`${definition.name} subgraph stopped`);
       })());
-    return { name: definition.name, url, port, orm, services, server, stop };
+    return { name: definition.name, url, port, orm, services, server, metrics, metricsServer, stop };
   } catch (error) {
     await orm.close(true);
     throw error;

@@ -1,0 +1,210 @@
+import {
+  createKafka,
+  createLogger,
+  namespaced,
+  parsePrometheusText,
+  sampleSum,
+  TOPICS,
+  type MetricFamily,
+} from '@marketplace/platform';
+import { eventually } from '@marketplace/platform/testing';
+import { registerCustomer, startStack, type SignedIn, type Stack } from './harness';
+import {
+  addToCart,
+  consumersCaughtUp,
+  createProduct,
+  DEADLINE,
+  hasStatus,
+  payOrder,
+  placeOrder,
+  signInAdmin,
+  stockReserved,
+  topUp,
+  waitForOrder,
+} from './saga';
+
+type Metrics = Map<string, MetricFamily>;
+type ServiceName = 'gateway' | 'user' | 'product' | 'cart' | 'order' | 'payment' | 'delivery';
+
+const SERVICES: ServiceName[] = ['gateway', 'user', 'product', 'cart', 'order', 'payment', 'delivery'];
+/** The services whose idempotent consumers read the order topic (the poison message's topic). */
+const ORDER_TOPIC_CONSUMERS: ServiceName[] = ['product', 'cart', 'payment', 'delivery'];
+const CONSUMING: ServiceName[] = ['product', 'cart', 'order', 'payment', 'delivery'];
+
+let stack: Stack;
+let admin: SignedIn;
+
+beforeAll(async () => {
+  stack = await startStack();
+  admin = await signInAdmin(stack);
+}, 90_000);
+afterAll(() => stack?.stop(), 30_000);
+
+function metricsUrlOf(service: ServiceName): string {
+  const running = service === 'gateway' ? stack.gateway : stack[service];
+  if (!running.metricsServer) throw new Error(`${service} serves no metrics`);
+  return running.metricsServer.url;
+}
+
+/** One scrape of a service, parsed strictly (a line Prometheus would not read fails the test). */
+async function scrape(service: ServiceName): Promise<Metrics> {
+  const response = await fetch(metricsUrlOf(service));
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return parsePrometheusText(await response.text());
+}
+
+async function scrapeAll(): Promise<Record<ServiceName, Metrics>> {
+  const scrapes = await Promise.all(SERVICES.map(scrape));
+  return Object.fromEntries(SERVICES.map((service, index) => [service, scrapes[index]])) as Record<
+    ServiceName,
+    Metrics
+  >;
+}
+
+/** The samples of a gauge family (to tell "no reading" from "zero"). */
+const samplesOf = (metrics: Metrics, family: string) => metrics.get(family)?.samples ?? [];
+
+describe('GET /metrics on every service', () => {
+  it('serves Prometheus text on a port of its own, which the public API does not answer', async () => {
+    const all = await scrapeAll();
+    for (const service of SERVICES) {
+      const heap = samplesOf(all[service], 'nodejs_heap_size_used_bytes');
+      expect({ service, labels: heap[0]?.labels }).toEqual({ service, labels: { service } });
+      expect(all[service].get('marketplace_graphql_operations_total')?.type).toBe('counter');
+    }
+    const api = new URL(stack.gateway.url);
+    const onTheApi = await fetch(`${api.origin}/metrics`);
+    expect(onTheApi.status).toBe(404);
+    expect(new URL(metricsUrlOf('gateway')).port).not.toBe(api.port);
+  });
+
+  it('moves as a session goes through the graph: traffic, latency, business counters, lag back to zero', async () => {
+    const before = await scrapeAll();
+    const price = 120_000;
+    const customer = await registerCustomer(stack, 'metrics');
+    const productId = await createProduct(stack, admin, price, 10);
+    await addToCart(stack, customer, productId, 2);
+    await topUp(stack, customer, 300_000);
+    const orderId = await placeOrder(stack, customer);
+    await stockReserved(stack, customer, orderId);
+    const paid = await payOrder(stack, customer, orderId);
+    expect(paid.errors).toBeUndefined();
+    await waitForOrder(stack, customer, orderId, hasStatus('PAID'), 'order paid', DEADLINE.roundTrip);
+    const named = await stack.query('query MetricsCart { me { cart { itemCount } } }', {}, customer.token);
+    expect(named.errors).toBeUndefined();
+
+    // A second customer cannot pay: the payment failure is counted.
+    const poor = await registerCustomer(stack, 'poor');
+    await addToCart(stack, poor, productId, 1);
+    const unpaid = await placeOrder(stack, poor);
+    await stockReserved(stack, poor, unpaid);
+    expect((await payOrder(stack, poor, unpaid)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    await consumersCaughtUp(stack, DEADLINE.saga);
+
+    const after = await eventually(
+      async () => {
+        const all = await scrapeAll();
+        const paidCount = sampleSum(all.order, 'marketplace_orders_paid_total');
+        return paidCount > sampleSum(before.order, 'marketplace_orders_paid_total') ? all : undefined;
+      },
+      { timeoutMs: DEADLINE.saga, intervalMs: 200, message: 'the paid order to be counted' },
+    );
+    const grew = (service: ServiceName, name: string, labels: Record<string, string> = {}) =>
+      sampleSum(after[service], name, labels) - sampleSum(before[service], name, labels);
+
+    // Golden signals: requests by operation, type and outcome; latency histograms.
+    expect(
+      grew('gateway', 'marketplace_graphql_operations_total', { type: 'mutation', outcome: 'ok' }),
+    ).toBeGreaterThanOrEqual(6);
+    expect(
+      grew('gateway', 'marketplace_graphql_operations_total', {
+        operation: 'MetricsCart',
+        type: 'query',
+        outcome: 'ok',
+      }),
+    ).toBe(1);
+    expect(
+      grew('gateway', 'marketplace_graphql_operations_total', {
+        type: 'mutation',
+        outcome: 'BAD_USER_INPUT',
+      }),
+    ).toBe(1);
+    expect(grew('gateway', 'marketplace_graphql_errors_total', { code: 'BAD_USER_INPUT' })).toBe(1);
+    expect(grew('gateway', 'marketplace_graphql_operation_duration_seconds_count')).toBeGreaterThanOrEqual(8);
+    expect(
+      grew('gateway', 'marketplace_subgraph_fetch_duration_seconds_count', {
+        subgraph: 'order',
+        outcome: 'ok',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(grew('order', 'marketplace_graphql_operations_total')).toBeGreaterThanOrEqual(1);
+    expect(grew('payment', 'marketplace_graphql_operation_duration_seconds_count')).toBeGreaterThanOrEqual(2);
+
+    // Business counters, counted once their state change committed.
+    expect(grew('order', 'marketplace_orders_placed_total')).toBe(2);
+    expect(grew('order', 'marketplace_orders_paid_total')).toBe(1);
+    expect(grew('order', 'marketplace_revenue_minor_units_total', { currency: 'RUB' })).toBe(2 * price);
+    expect(grew('payment', 'marketplace_payment_failures_total', { reason: 'INSUFFICIENT_FUNDS' })).toBe(1);
+
+    // The saga: published events, handled events, an empty outbox, no lag.
+    expect(grew('order', 'marketplace_outbox_published_total')).toBeGreaterThanOrEqual(4);
+    expect(grew('order', 'marketplace_outbox_publish_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(
+      grew('payment', 'marketplace_event_handler_duration_seconds_count', {
+        event_type: 'OrderPlaced',
+        outcome: 'ok',
+      }),
+    ).toBe(2);
+    expect(sampleSum(after.order, 'marketplace_outbox_unpublished')).toBe(0);
+    expect(sampleSum(after.order, 'marketplace_outbox_oldest_unpublished_age_seconds')).toBe(0);
+    expect(sampleSum(after.order, 'marketplace_db_pool_connections', { state: 'free' })).toBeGreaterThan(0);
+    await lagBackToZero();
+  });
+
+  it('counts a poison message as a dead letter on every consumer of its topic', async () => {
+    const before = await scrapeAll();
+    const config = stack.order.config;
+    const producer = createKafka(config, createLogger('e2e-poison', 'silent')).producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: namespaced(config, TOPICS.order),
+        messages: [{ key: 'poison', value: 'this is not an event' }],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    await eventually(
+      async () => {
+        const all = await scrapeAll();
+        return ORDER_TOPIC_CONSUMERS.every(
+          (service) =>
+            sampleSum(all[service], 'marketplace_dead_letters_total') -
+              sampleSum(before[service], 'marketplace_dead_letters_total') ===
+            1,
+        );
+      },
+      {
+        timeoutMs: DEADLINE.saga,
+        intervalMs: 200,
+        message: 'the poison message to be dead-lettered by each consumer',
+      },
+    );
+    await lagBackToZero();
+  });
+});
+
+/** Every consuming service reports lag for its partitions, and all of it returns to zero. */
+async function lagBackToZero(): Promise<void> {
+  await eventually(
+    async () => {
+      const all = await scrapeAll();
+      return CONSUMING.every((service) => {
+        const lag = samplesOf(all[service], 'marketplace_kafka_consumer_lag');
+        return lag.length > 0 && lag.every((sample) => sample.value === 0);
+      });
+    },
+    { timeoutMs: DEADLINE.saga, intervalMs: 200, message: 'every consumer group to report zero lag' },
+  );
+}

@@ -8,6 +8,7 @@ import {
   type MetricFamily,
 } from '@marketplace/platform';
 import { eventually } from '@marketplace/platform/testing';
+import { connect, subscribe } from '../gateway/test/ws-client';
 import { registerCustomer, startStack, type SignedIn, type Stack } from './harness';
 import {
   addToCart,
@@ -29,7 +30,7 @@ type ServiceName = 'gateway' | 'user' | 'product' | 'cart' | 'order' | 'payment'
 const SERVICES: ServiceName[] = ['gateway', 'user', 'product', 'cart', 'order', 'payment', 'delivery'];
 /** The services whose idempotent consumers read the order topic (the poison message's topic). */
 const ORDER_TOPIC_CONSUMERS: ServiceName[] = ['product', 'cart', 'payment', 'delivery'];
-const CONSUMING: ServiceName[] = ['product', 'cart', 'order', 'payment', 'delivery'];
+const CONSUMING: ServiceName[] = ['gateway', 'product', 'cart', 'order', 'payment', 'delivery'];
 
 let stack: Stack;
 let admin: SignedIn;
@@ -37,6 +38,10 @@ let admin: SignedIn;
 beforeAll(async () => {
   stack = await startStack();
   admin = await signInAdmin(stack);
+  await eventually(() => stack.gateway.subscriptions!.source.consuming, {
+    timeoutMs: DEADLINE.saga,
+    message: "the gateway's order event consumer",
+  });
 }, 90_000);
 afterAll(() => stack?.stop(), 30_000);
 
@@ -86,6 +91,15 @@ describe('GET /metrics on every service', () => {
     const productId = await createProduct(stack, admin, price, 10);
     await addToCart(stack, customer, productId, 2);
     await topUp(stack, customer, 300_000);
+    const socket = connect(stack.gateway, { Authorization: `Bearer ${customer.token}` });
+    const live = subscribe(socket, 'subscription { myOrderUpdates { orderId status } }');
+    await eventually(() => stack.gateway.subscriptions!.fanOut.size === 1 || undefined, {
+      timeoutMs: DEADLINE.hop,
+      message: 'the subscription to be live',
+    });
+    const watched = await scrape('gateway');
+    expect(sampleSum(watched, 'marketplace_websocket_connections')).toBe(1);
+    expect(sampleSum(watched, 'marketplace_subscriptions_active')).toBe(1);
     const orderId = await placeOrder(stack, customer);
     await stockReserved(stack, customer, orderId);
     const paid = await payOrder(stack, customer, orderId);
@@ -106,10 +120,13 @@ describe('GET /metrics on every service', () => {
       async () => {
         const all = await scrapeAll();
         const paidCount = sampleSum(all.order, 'marketplace_orders_paid_total');
-        return paidCount > sampleSum(before.order, 'marketplace_orders_paid_total') ? all : undefined;
+        const pushes = sampleSum(all.gateway, 'marketplace_subscription_push_latency_seconds_count');
+        const counted = paidCount > sampleSum(before.order, 'marketplace_orders_paid_total');
+        return counted && live.results.length >= 3 && pushes >= 3 ? all : undefined;
       },
-      { timeoutMs: DEADLINE.saga, intervalMs: 200, message: 'the paid order to be counted' },
+      { timeoutMs: DEADLINE.saga, intervalMs: 200, message: 'the paid order and its pushes to be counted' },
     );
+    await socket.client.dispose();
     const grew = (service: ServiceName, name: string, labels: Record<string, string> = {}) =>
       sampleSum(after[service], name, labels) - sampleSum(before[service], name, labels);
 

@@ -179,6 +179,19 @@ describe('GET /metrics on every service', () => {
     await lagBackToZero();
   });
 
+  it('counts an operation refused by a limit by the limit, as a refusal and as an error', async () => {
+    const before = await scrape('gateway');
+    const aliases = Array.from({ length: 31 }, (_, index) => `a${index}: __typename`).join(' ');
+    const refused = await stack.query(`query AliasBomb { ${aliases} }`);
+    expect(refused.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    const after = await scrape('gateway');
+    const grew = (name: string, labels: Record<string, string>) =>
+      sampleSum(after, name, labels) - sampleSum(before, name, labels);
+    expect(grew('marketplace_operations_refused_total', { limit: 'aliases' })).toBe(1);
+    expect(grew('marketplace_graphql_errors_total', { code: 'QUERY_TOO_COMPLEX' })).toBe(1);
+    expect(grew('marketplace_graphql_operations_total', { outcome: 'QUERY_TOO_COMPLEX' })).toBe(1);
+  });
+
   it('counts a poison message as a dead letter on every consumer of its topic', async () => {
     const before = await scrapeAll();
     const config = stack.order.config;

@@ -7,11 +7,15 @@
  *     wait until each is ready, then the gateway. Their logs are `LOG_FORMAT=pretty` (time,
  *     service, message, multi-line stack traces) and reach this terminal as they are.
  *  4. Ctrl-C stops the gateway, then the subgraphs (side by side), then Kafka if it started it.
+ * With `--observability` (`npm start -- --observability`) it also starts Zipkin and Prometheus
+ * (scripts/observability), has every service export its spans to Zipkin, and stops them last.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ensureKafka } from './kafka/kafka';
+import { ensureObservability } from './observability/observability';
+import { zipkinTracingEnv } from './observability/zipkin';
 import { withLocalJwtSecret } from './local-secret';
 import { ROOT, SUBGRAPHS } from './schema/subgraphs';
 
@@ -67,6 +71,13 @@ async function main(): Promise<void> {
     `${color(35, 'kafka   ')} ${kafka.startedByUs ? 'started' : 'using'} broker at ${kafka.brokers}`,
   );
 
+  const observability = process.argv.includes('--observability')
+    ? await ensureObservability({
+        detached: true,
+        log: (message) => console.log(`${color(36, 'observe ')} ${message}`),
+      })
+    : undefined;
+
   console.log('building TypeScript workspaces…');
   const build = spawnSync('npx', ['tsc', '-b'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('build failed');
@@ -77,6 +88,7 @@ async function main(): Promise<void> {
     LOG_FORMAT: process.env.LOG_FORMAT || 'pretty',
     KAFKA_BROKERS: kafka.brokers,
     DATABASE_URL: databaseUrl,
+    ...(observability ? zipkinTracingEnv() : {}),
   };
   const children: Child[] = [];
   let stopping = false;
@@ -102,6 +114,7 @@ async function main(): Promise<void> {
     await Promise.all(gateway.map(stopChild));
     await Promise.all(children.filter((child) => child.name !== 'gateway').map(stopChild));
     if (kafka.startedByUs) await kafka.stop();
+    await observability?.stop();
     console.log('stopped');
     process.exit(exitCode);
   };
@@ -137,6 +150,10 @@ async function main(): Promise<void> {
     console.log(`\n${color(32, 'Marketplace Graph is running')}`);
     console.log(`  GraphQL + explorer: ${color(1, `http://localhost:${gatewayPort}/graphql`)}`);
     console.log(`  Kafka:              ${kafka.brokers}`);
+    if (observability) {
+      console.log(`  Traces (Zipkin):    ${color(1, observability.zipkinUrl)}`);
+      console.log(`  Prometheus:         ${color(1, observability.prometheusUrl)} (alerts: /alerts)`);
+    }
     console.log('  Press Ctrl-C to stop.\n');
   } catch (error) {
     console.error(color(31, (error as Error).message));

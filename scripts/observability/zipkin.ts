@@ -47,9 +47,13 @@ async function zipkinJar(log: (message: string) => void): Promise<string> {
   log(`zipkin: resolving io.zipkin:zipkin-server:${version}:exec with Maven (one-time, cached in ${DIR})`);
   const mvn = process.env.MVN ?? 'mvn';
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(mvn, ['-B', '-q', '-f', POM, 'dependency:copy', `-Dzipkin.dir=${DIR}`], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const child = spawn(
+      mvn,
+      ['-B', '-q', '-Dstyle.color=never', '-f', POM, 'dependency:copy', `-Dzipkin.dir=${DIR}`],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     child.once('error', reject);
     child.once('exit', resolve);
   });

@@ -191,7 +191,13 @@ describe('tracing', () => {
       spans.filter((span) => span.name.startsWith('pg.query')).map((span) => serviceOf(span, byId)),
     );
     expect([...sqlBy]).toEqual(expect.arrayContaining(['order', 'product', 'payment', 'delivery']));
-    // Nothing personal in any span: not the customer's e-mail, address, token or the variables.
+    // Nothing personal in any span: not the customer's e-mail, address, token, variables or IP address.
+    for (const span of receiver.spans.filter((received) => received.kind === KIND.server))
+      expect(Object.keys(span.attributes)).not.toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^(client\.address|network\.peer\.address|net\.peer\.ip)$/),
+        ]),
+      );
     const everything = JSON.stringify(receiver.spans);
     expect(everything).not.toContain('Garden Ring');
     expect(everything).not.toContain('@example.com');

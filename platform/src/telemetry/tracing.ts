@@ -3,7 +3,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
-import type { Span } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
 import { redactSqlValues } from '../logger';
 import { readSettings, setting, type SettingsSpec } from '../settings';
 
@@ -63,6 +63,23 @@ export const tracingEnabled = (settings: TracingSettings): boolean =>
 
 let sdk: NodeSDK | undefined;
 
+/**
+ * The caller's address and user agent identify a person: an incoming request's span goes without
+ * them (an attribute set to undefined is dropped), in the current and the older semantic conventions.
+ */
+const WITHOUT_CLIENT_IDENTITY: Attributes = Object.fromEntries(
+  [
+    'client.address',
+    'network.peer.address',
+    'network.peer.port',
+    'user_agent.original',
+    'net.peer.ip',
+    'net.peer.port',
+    'http.client_ip',
+    'http.user_agent',
+  ].map((key) => [key, undefined]),
+);
+
 /** Replaces a SQL span's statement (old and stable attribute names) with its redacted text. */
 export function redactStatement(span: Pick<Span, 'setAttribute'>, query: { query: { text: string } }): void {
   const text = redactSqlValues(query.query.text);
@@ -78,7 +95,8 @@ export function redactStatement(span: Pick<Span, 'setAttribute'>, query: { query
  *
  * The SDK reads the exporter, protocol and sampler from the standard variables itself; only
  * traces are exported (metrics are prom-client's, logs are pino's). Instrumentations:
- * - http (server and client spans; W3C `traceparent` is continued from requests and sent on calls),
+ * - http (server and client spans; W3C `traceparent` is continued from requests and sent on calls;
+ *   without the caller's address and user agent),
  * - undici (the gateway's subgraph fetches and `ServiceClient`),
  * - pg (statements without their values: `enhancedDatabaseReporting` stays off, and as MikroORM
  *   inlines values into the statement — e-mails, password hashes — the text is redacted the way log
@@ -101,7 +119,7 @@ export function startTracing({
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
-      new HttpInstrumentation(),
+      new HttpInstrumentation({ startIncomingSpanHook: () => WITHOUT_CLIENT_IDENTITY }),
       new UndiciInstrumentation(),
       new PgInstrumentation({
         enhancedDatabaseReporting: false,

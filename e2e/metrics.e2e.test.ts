@@ -100,6 +100,13 @@ describe('GET /metrics on every service', () => {
     const watched = await scrape('gateway');
     expect(sampleSum(watched, 'marketplace_websocket_connections')).toBe(1);
     expect(sampleSum(watched, 'marketplace_subscriptions_active')).toBe(1);
+    expect(
+      sampleSum(watched, 'marketplace_graphql_operations_total', { type: 'subscription', outcome: 'ok' }) -
+        sampleSum(before.gateway, 'marketplace_graphql_operations_total', {
+          type: 'subscription',
+          outcome: 'ok',
+        }),
+    ).toBe(1);
     const orderId = await placeOrder(stack, customer);
     await stockReserved(stack, customer, orderId);
     const paid = await payOrder(stack, customer, orderId);

@@ -7,7 +7,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { CloseCode, makeServer, type Context, type Server, type SubscribePayload } from 'graphql-ws';
-import { unauthenticated, type Logger } from '@marketplace/platform';
+import { unauthenticated, type Logger, type ServiceMetrics } from '@marketplace/platform';
 import type { GatewayContext } from '../context';
 import type { OperationLimitChecks } from '../limits';
 import type { SocketCaps } from '../rate-limit/socket-caps';
@@ -23,6 +23,7 @@ import {
 import { EventStream } from './event-stream';
 import type { FanOut } from './fan-out';
 import { executeThroughGateway } from './gateway-execution';
+import { countSubscribe } from './subscribe-metrics';
 import { prepareOperation, type PreparedOperation, type PreparedSubscription } from './validation';
 
 /**
@@ -55,6 +56,8 @@ export interface HandlerOptions {
   maxSubscriptionsPerConnection: number;
   connectionInitWaitTimeoutMs: number;
   log: Logger;
+  /** Counts subscriptions started and refused. */
+  metrics?: ServiceMetrics;
 }
 
 /** What a socket carries between graphql-ws callbacks. */
@@ -228,7 +231,11 @@ export function createGraphQLWsServer(options: HandlerOptions): Server<Connectio
   return makeServer<Record<string, unknown>, Connection>({
     connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs,
     onConnect: (ctx) => onConnect(options, ctx),
-    onSubscribe: (ctx, id, payload) => onSubscribe(options, ctx, id, payload),
+    onSubscribe: async (ctx, id, payload) => {
+      const result = await onSubscribe(options, ctx, id, payload);
+      countSubscribe(options.metrics, payload, result);
+      return result;
+    },
     subscribe: (args) => subscribe(options.fanOut, options.caps, args),
     execute: (args) => execute(options, args),
     // Every result is already a formatted (and masked) result; send it as it is.

@@ -146,6 +146,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     maxSubscriptionsPerConnection: settings.maxSubscriptionsPerConnection,
     connectionInitWaitTimeoutMs: settings.connectionInitWaitTimeoutMs,
     log,
+    metrics: options.metrics,
   });
   const transport = startWebSocketTransport({
     httpServer: options.httpServer,

@@ -14,6 +14,30 @@ const codeOf = (error: GraphQLFormattedError): string => {
   return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
 };
 
+/**
+ * Counts one answered operation by name, type and outcome, its errors by code, and — for the
+ * gateway's edge protections — a refusal by operation limit or rate limit. Shared by HTTP (the
+ * plugin below) and graphql-ws `subscribe`.
+ */
+export function countOperation(
+  metrics: ServiceMetrics,
+  operation: string,
+  type: string,
+  errors: readonly GraphQLFormattedError[] | undefined,
+): void {
+  metrics.operations.inc({ operation, type, outcome: outcomeOf(errors) });
+  for (const error of errors ?? []) {
+    const code = codeOf(error);
+    metrics.errors.inc({ code });
+    if (code === 'QUERY_TOO_COMPLEX') {
+      const limit = error.extensions?.limit;
+      metrics.operationsRefused.inc({ limit: typeof limit === 'string' ? limit : 'other' });
+    }
+  }
+  if (errors?.some((error) => codeOf(error) === 'RATE_LIMITED'))
+    metrics.rateLimited.inc({ limit: 'operation' });
+}
+
 /** The formatted errors of an answer (single results; an incremental answer counts as its first part). */
 function errorsOf(
   requestContext: GraphQLRequestContextWillSendResponse<BaseContext>,
@@ -41,19 +65,8 @@ export function operationMetricsPlugin<TContext extends BaseContext>(
             requestContext.operationName ?? requestContext.request.operationName,
           );
           const type = requestContext.operation?.operation ?? 'unknown';
-          metrics.operations.inc({ operation, type, outcome: outcomeOf(errors) });
+          countOperation(metrics, operation, type, errors);
           metrics.operationDuration.observe({ operation, type }, secondsSince(startedAt));
-          for (const error of errors ?? []) {
-            const code = codeOf(error);
-            metrics.errors.inc({ code });
-            if (code === 'QUERY_TOO_COMPLEX') {
-              const limit = error.extensions?.limit;
-              metrics.operationsRefused.inc({ limit: typeof limit === 'string' ? limit : 'other' });
-            }
-          }
-          if (errors?.some((error) => codeOf(error) === 'RATE_LIMITED')) {
-            metrics.rateLimited.inc({ limit: 'operation' });
-          }
         },
       };
     },

@@ -186,6 +186,42 @@ describe('GET /metrics on every service', () => {
     await lagBackToZero();
   });
 
+  it('counts a stock-out and the cancellation it causes, by reason', async () => {
+    const before = await scrapeAll();
+    const productId = await createProduct(stack, admin, 10_000, 1);
+    const [first, second] = [await registerCustomer(stack, 'first'), await registerCustomer(stack, 'second')];
+    await addToCart(stack, first, productId, 1);
+    await addToCart(stack, second, productId, 1);
+    await stockReserved(stack, first, await placeOrder(stack, first));
+    const late = await placeOrder(stack, second);
+    await waitForOrder(
+      stack,
+      second,
+      late,
+      hasStatus('CANCELLED'),
+      'the late order cancelled',
+      DEADLINE.roundTrip,
+    );
+    await eventually(
+      async () => {
+        const all = await scrapeAll();
+        const outOfStock = { reason: 'OUT_OF_STOCK' };
+        const stockOuts =
+          sampleSum(all.product, 'marketplace_stock_outs_total', outOfStock) -
+          sampleSum(before.product, 'marketplace_stock_outs_total', outOfStock);
+        const cancelled =
+          sampleSum(all.order, 'marketplace_orders_cancelled_total', outOfStock) -
+          sampleSum(before.order, 'marketplace_orders_cancelled_total', outOfStock);
+        return stockOuts === 1 && cancelled === 1;
+      },
+      {
+        timeoutMs: DEADLINE.saga,
+        intervalMs: 200,
+        message: 'the stock-out and the cancellation to be counted',
+      },
+    );
+  });
+
   it('counts an operation refused by a limit by the limit, as a refusal and as an error', async () => {
     const before = await scrape('gateway');
     const aliases = Array.from({ length: 31 }, (_, index) => `a${index}: __typename`).join(' ');

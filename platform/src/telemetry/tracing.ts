@@ -6,15 +6,26 @@ import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import type { Attributes, Span } from '@opentelemetry/api';
 import { redactSqlValues } from '../logger';
 import { readSettings, setting, type SettingsSpec } from '../settings';
+import { standardSampler, WithoutStrayGraphQLSpans } from './sampler';
 
-/** The standard `OTEL_*` variables this project honours (the SDK reads them itself; validated here). */
+/** The samplers of the OpenTelemetry specification that `OTEL_TRACES_SAMPLER` may name. */
+export const SAMPLERS = [
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+  'always_on',
+  'always_off',
+  'traceidratio',
+] as const;
+
+/** The standard `OTEL_*` variables this project honours, validated at start-up. */
 export interface TracingSettings {
   disabled: boolean;
   endpoint: string | undefined;
   tracesEndpoint: string | undefined;
   protocol: 'http/protobuf' | 'http/json' | 'grpc';
   serviceName: string | undefined;
-  sampler: string;
+  sampler: (typeof SAMPLERS)[number];
   samplerArg: string | undefined;
 }
 
@@ -41,14 +52,7 @@ export const tracingSettings: SettingsSpec<TracingSettings> = {
   sampler: setting.oneOf(
     'OTEL_TRACES_SAMPLER',
     'which traces are recorded (`parentbased_traceidratio` with `OTEL_TRACES_SAMPLER_ARG` samples a share)',
-    [
-      'parentbased_always_on',
-      'parentbased_always_off',
-      'parentbased_traceidratio',
-      'always_on',
-      'always_off',
-      'traceidratio',
-    ],
+    SAMPLERS,
     'parentbased_always_on',
   ),
   samplerArg: setting.optional(
@@ -93,7 +97,8 @@ export function redactStatement(span: Pick<Span, 'setAttribute'>, query: { query
  * `pg` and `undici` are first required, so `main.ts` imports `register.ts` on its first line;
  * tests call it before importing the stack. Returns whether tracing is on.
  *
- * The SDK reads the exporter, protocol and sampler from the standard variables itself; only
+ * The SDK reads the exporter and protocol from the standard variables itself; the sampler is the
+ * one `OTEL_TRACES_SAMPLER` names, minus GraphQL parsing outside any request. Only
  * traces are exported (metrics are prom-client's, logs are pino's). Instrumentations:
  * - http (server and client spans; W3C `traceparent` is continued from requests and sent on calls;
  *   without the caller's address and user agent),
@@ -116,6 +121,7 @@ export function startTracing({
   if (!tracingEnabled(settings)) return false;
   sdk = new NodeSDK({
     serviceName: settings.serviceName ?? serviceName,
+    sampler: new WithoutStrayGraphQLSpans(standardSampler(settings)),
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [

@@ -29,7 +29,7 @@ function catalogue(): Set<string> {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const start = readme.indexOf('### Metrics');
   expect(start).toBeGreaterThan(0);
-  const end = readme.indexOf('\n## ', start);
+  const end = readme.indexOf('\n### ', start + 1);
   return new Set(metricNames(readme.slice(start, end === -1 ? undefined : end)));
 }
 

@@ -1,6 +1,8 @@
 import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
+import { readSettings } from '../settings';
 import { standardSampler, WithoutStrayGraphQLSpans } from './sampler';
+import { tracingEnabled, tracingSettings } from './tracing';
 
 const traceId = '0af7651916cd43dd8448eb211c80319c';
 const inRequest = trace.setSpanContext(ROOT_CONTEXT, {
@@ -31,5 +33,28 @@ describe('sampling', () => {
     expect(() => standardSampler({ sampler: 'traceidratio', samplerArg: '1.5' })).toThrow(
       'OTEL_TRACES_SAMPLER_ARG',
     );
+  });
+});
+
+describe('when tracing is on', () => {
+  const settings = (env: NodeJS.ProcessEnv) => readSettings(tracingSettings, env);
+
+  it('is off without an endpoint, disabled, or with the `none` exporter', () => {
+    expect(tracingEnabled(settings({}))).toBe(false);
+    expect(tracingEnabled(settings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }))).toBe(true);
+    expect(
+      tracingEnabled(settings({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' })),
+    ).toBe(true);
+    expect(
+      tracingEnabled(
+        settings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }),
+      ),
+    ).toBe(false);
+    expect(
+      tracingEnabled(
+        settings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }),
+      ),
+    ).toBe(false);
+    expect(tracingEnabled(settings({ OTEL_TRACES_EXPORTER: 'zipkin' }))).toBe(true);
   });
 });

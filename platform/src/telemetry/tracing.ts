@@ -21,6 +21,8 @@ export const SAMPLERS = [
 /** The standard `OTEL_*` variables this project honours, validated at start-up. */
 export interface TracingSettings {
   disabled: boolean;
+  exporters: string[];
+  zipkinEndpoint: string | undefined;
   endpoint: string | undefined;
   tracesEndpoint: string | undefined;
   protocol: 'http/protobuf' | 'http/json' | 'grpc';
@@ -31,9 +33,18 @@ export interface TracingSettings {
 
 export const tracingSettings: SettingsSpec<TracingSettings> = {
   disabled: setting.boolean('OTEL_SDK_DISABLED', 'turns tracing off even when an endpoint is set', false),
+  exporters: setting.list(
+    'OTEL_TRACES_EXPORTER',
+    'where spans go: `otlp` (on once an OTLP endpoint is set), `zipkin`, `console` or `none`',
+    ['otlp'],
+  ),
+  zipkinEndpoint: setting.optional(
+    'OTEL_EXPORTER_ZIPKIN_ENDPOINT',
+    'Zipkin spans URL of the `zipkin` exporter (the SDK defaults to `http://localhost:9411/api/v2/spans`)',
+  ),
   endpoint: setting.optional(
     'OTEL_EXPORTER_OTLP_ENDPOINT',
-    'OTLP collector base URL (`/v1/traces` is appended); tracing is off when neither endpoint is set',
+    'OTLP collector base URL (`/v1/traces` is appended); the `otlp` exporter is off when neither endpoint is set',
   ),
   tracesEndpoint: setting.optional(
     'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
@@ -61,9 +72,15 @@ export const tracingSettings: SettingsSpec<TracingSettings> = {
   ),
 };
 
-/** Tracing is on when an OTLP endpoint is set and the SDK is not disabled. */
-export const tracingEnabled = (settings: TracingSettings): boolean =>
-  !settings.disabled && Boolean(settings.endpoint ?? settings.tracesEndpoint);
+/**
+ * Tracing is on when the SDK is not disabled and spans have somewhere to go: an OTLP endpoint for
+ * the default `otlp` exporter, or the `zipkin` / `console` exporter named.
+ */
+export function tracingEnabled(settings: TracingSettings): boolean {
+  if (settings.disabled || settings.exporters.includes('none')) return false;
+  const otlp = settings.exporters.includes('otlp') && Boolean(settings.endpoint ?? settings.tracesEndpoint);
+  return otlp || settings.exporters.some((exporter) => exporter === 'zipkin' || exporter === 'console');
+}
 
 let sdk: NodeSDK | undefined;
 

@@ -6,33 +6,17 @@
  * `.local/profiles/<service>-<time>.cpuprofile` (open it in Chrome DevTools › Performance, or
  * speedscope) and prints the load's figures and the functions with the most self time.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from '../schema/subgraphs';
 import { dropStackDatabases } from '../stack-databases';
 import { busyMs, inclusiveMs, startProfiling, topSelfTime } from './cpu-profile';
 import { LOAD_TEST_ENV, prepareShoppers, runLoad } from './load';
-import { SERVICES, startProcessStack, type ServiceName } from './stack';
+import { cpuMsOf, SERVICES, startProcessStack, type ServiceName } from './stack';
 
 const PORT_BASE = 4100;
-/** Clock ticks per second of `/proc/<pid>/stat` (`getconf CLK_TCK`, 100 on Linux). */
-const CLOCK_TICKS = 100;
-
-/**
- * CPU time (user + system) a process has used, from `/proc` (Linux; `undefined` elsewhere): unlike
- * the profile's samples, it does not count time the process waited for a CPU on a busy machine.
- */
-function cpuMsOf(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
 const INSPECTOR_PORT = 9329;
-
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,

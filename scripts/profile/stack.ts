@@ -4,6 +4,7 @@
  * benchmark never disturbs a running `npm start`. Used by `npm run profile` and the benchmarks.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureKafka } from '../kafka/kafka';
 import { withLocalJwtSecret } from '../local-secret';
@@ -28,6 +29,22 @@ export interface ProcessStack {
   gatewayUrl: string;
   processes: Map<ServiceName, ChildProcess>;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of `/proc/<pid>/stat` (`getconf CLK_TCK`, 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/**
+ * CPU time (user + system) a process has used, from `/proc` (Linux; `undefined` elsewhere): unlike
+ * the profile's samples, it does not count time the process waited for a CPU on a busy machine.
+ */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
 }
 
 const portOf = (options: ProcessStackOptions, service: ServiceName): number =>
@@ -76,16 +93,16 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     KAFKA_BROKERS: kafka.brokers,
     DATABASE_PREFIX: options.prefix,
     KAFKA_NAMESPACE: `${options.prefix}.`,
-    ...options.env,
   };
   for (const service of SERVICES) {
     const upper = service.toUpperCase();
     env[`${upper}_PORT`] = String(portOf(options, service));
-    // Any free port: several stacks (and npm start) may run side by side.
+    // Any free port unless asked otherwise: several stacks (and npm start) may run side by side.
     env[`${upper}_METRICS_PORT`] = '0';
     if (service !== 'gateway')
       env[`${upper}_SERVICE_URL`] = `http://127.0.0.1:${portOf(options, service)}/graphql`;
   }
+  Object.assign(env, options.env);
 
   const processes = new Map<ServiceName, ChildProcess>();
   const launch = (service: ServiceName): ChildProcess => {

@@ -151,13 +151,20 @@ describe('tracing', () => {
         const deliveryConsumed = found.some(
           (span) => span.kind === KIND.consumer && serviceOf(span, byId) === 'delivery',
         );
-        return expected.every((name) => services.has(name)) && pushes.length > 0 && deliveryConsumed
+        // A publish span may be exported a moment after its consumer's: wait for every parent.
+        const parentsArrived = found
+          .filter((span) => span.kind === KIND.consumer || span.name === 'subscription push')
+          .every((span) => byId.has(span.parentSpanId ?? ''));
+        return expected.every((name) => services.has(name)) &&
+          pushes.length > 0 &&
+          deliveryConsumed &&
+          parentsArrived
           ? found
           : undefined;
       },
       {
         timeoutMs: DEADLINE.saga,
-        message: `spans of ${expected.join(', ')} and the pushes in trace ${traceId}`,
+        message: `spans of ${expected.join(', ')}, the pushes and their parents in trace ${traceId}`,
       },
     );
     const byId = new Map(spans.map((span) => [span.spanId, span]));

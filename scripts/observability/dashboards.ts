@@ -1,12 +1,15 @@
 /**
  * The Grafana dashboards, as code: `npm run observability:dashboards` writes
  * observability/grafana/dashboards/*.json from the panels below (a unit test fails when the JSON
- * is stale, and checks every metric they query against the README's metric catalogue).
+ * is stale, and checks every metric they query against the README's metric catalogue);
+ * `npm run observability:dashboards -- --check` has promtool parse every query (in CI).
  *
  * Grafana provisions them in docker-compose (observability/grafana/provisioning); every panel
  * queries the data source with uid `prometheus`.
  */
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const DASHBOARD_DIR = join(__dirname, '..', '..', 'observability', 'grafana', 'dashboards');
@@ -425,7 +428,36 @@ export const dashboardPath = (spec: DashboardSpec): string =>
   join(DASHBOARD_DIR, `${spec.uid.replace(/^marketplace-/, '')}.json`);
 
 /** Writes every dashboard, formatted as Prettier leaves it (so `prettier --check` passes). */
+/**
+ * `--check`: has promtool parse every query of every dashboard (Grafana's variables replaced by
+ * values), by checking them as recording rules of a throw-away rule file. Exits non-zero on an
+ * invalid query.
+ */
+function checkQueries(): void {
+  const queries = DASHBOARDS.flatMap((spec) =>
+    spec.rows.flatMap((row) => row.panels.flatMap((p) => p.queries.map((query) => query.expr))),
+  );
+  const rules = queries.map(
+    (expr, index) =>
+      `      - record: dashboard:query_${index}\n        expr: ${JSON.stringify(
+        expr
+          .replaceAll('$__rate_interval', '1m')
+          .replaceAll('$__interval', '1m')
+          .replaceAll('$service', '.+'),
+      )}`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'dashboards-'));
+  const file = join(dir, 'queries.yml');
+  writeFileSync(file, `groups:\n  - name: dashboards\n    rules:\n${rules.join('\n')}\n`);
+  const result = spawnSync('promtool', ['check', 'rules', file], { stdio: 'inherit' });
+  rmSync(dir, { recursive: true, force: true });
+  if (result.status !== 0)
+    throw new Error(`promtool found an invalid dashboard query (${queries.length} checked)`);
+  console.log(`${queries.length} dashboard queries are valid PromQL`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--check')) return checkQueries();
   const prettier = await import('prettier');
   for (const spec of DASHBOARDS) {
     const path = dashboardPath(spec);

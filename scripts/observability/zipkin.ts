@@ -21,14 +21,13 @@ export const zipkinUrl = (): string => `http://127.0.0.1:${zipkinPort()}`;
 
 /**
  * The variables that make a service export its spans to Zipkin: the SDK's Zipkin exporter (one of
- * the exporters `OTEL_TRACES_EXPORTER` can name) and its endpoint. `OTEL_EXPORTER_OTLP_ENDPOINT`
- * is set too, because it is what switches tracing on in platform/src/telemetry/tracing.ts.
+ * the exporters `OTEL_TRACES_EXPORTER` can name, which switches tracing on by itself) and its
+ * endpoint.
  */
 export function zipkinTracingEnv(): Record<string, string> {
   return {
     OTEL_TRACES_EXPORTER: 'zipkin',
     OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${zipkinUrl()}/api/v2/spans`,
-    OTEL_EXPORTER_OTLP_ENDPOINT: zipkinUrl(),
   };
 }
 

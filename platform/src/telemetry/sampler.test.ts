@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, SpanKind, trace, TraceFlags } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { readSettings } from '../settings';
 import { standardSampler, WithoutStrayGraphQLSpans } from './sampler';
-import { tracingEnabled, tracingSettings } from './tracing';
+import { isHousekeeping, tracingEnabled, tracingSettings } from './tracing';
 
 const traceId = '0af7651916cd43dd8448eb211c80319c';
 const inRequest = trace.setSpanContext(ROOT_CONTEXT, {
@@ -56,5 +56,13 @@ describe('when tracing is on', () => {
       ),
     ).toBe(false);
     expect(tracingEnabled(settings({ OTEL_TRACES_EXPORTER: 'zipkin' }))).toBe(true);
+  });
+});
+
+describe('requests that start no trace', () => {
+  it('are scrapes and probes, never the API', () => {
+    for (const url of ['/metrics', '/metrics?name[]=x', '/health/live', '/health/ready'])
+      expect(isHousekeeping(url)).toBe(true);
+    for (const url of ['/graphql', '/', '/metricsx', undefined]) expect(isHousekeeping(url)).toBe(false);
   });
 });

@@ -142,7 +142,11 @@ export function startTracing({
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
-      new HttpInstrumentation({ startIncomingSpanHook: () => WITHOUT_CLIENT_IDENTITY }),
+      new HttpInstrumentation({
+        startIncomingSpanHook: () => WITHOUT_CLIENT_IDENTITY,
+        // Scrapes and probes are not client operations: a trace each would bury the real ones.
+        ignoreIncomingRequestHook: (request) => isHousekeeping(request.url),
+      }),
       new UndiciInstrumentation(),
       new PgInstrumentation({
         enhancedDatabaseReporting: false,
@@ -155,6 +159,10 @@ export function startTracing({
   sdk.start();
   return true;
 }
+
+/** `/metrics` (the metrics listener) and `/health/*` (probes). */
+export const isHousekeeping = (url: string | undefined): boolean =>
+  url !== undefined && (url === '/metrics' || url.startsWith('/metrics?') || url.startsWith('/health/'));
 
 /** Exports the spans still buffered and stops the SDK (graceful shutdown, tests); idempotent. */
 export async function stopTracing(): Promise<void> {

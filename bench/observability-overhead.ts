@@ -8,7 +8,7 @@
  * stack. Results: bench/results/observability-overhead.{json,md}.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { LOAD_TEST_ENV, prepareShoppers, runLoad, type LoadResult } from '../scripts/profile/load';
@@ -73,13 +73,15 @@ interface Round extends LoadResult {
   /** CPU time of all seven services per client request (from `/proc`): robust on a busy machine. */
   cpuMsPerRequest?: number;
   spanExports?: number;
+  /** OTLP bytes the sink received during the round. */
+  spanBytes?: number;
   scrapes?: number;
 }
 
 async function round(
   mode: 'off' | 'on',
   sinkUrl: string,
-  sink: { requests: number },
+  sink: { requests: number; bytes: number },
   index: number,
 ): Promise<Round> {
   const prefix = `bench_obs_${process.pid}_${index}`;
@@ -109,6 +111,7 @@ async function round(
     const shoppers = await prepareShoppers(stack.gatewayUrl, CONNECTIONS);
     await runLoad({ url: stack.gatewayUrl, shoppers, durationMs: 5_000, connections: CONNECTIONS });
     const exportsBefore = sink.requests;
+    const bytesBefore = sink.bytes;
     const scraper = mode === 'on' ? scrapeEvery(SCRAPE_MS) : undefined;
     const cpuBefore = stackCpuMs(stack);
     const result = await runLoad({
@@ -127,7 +130,9 @@ async function round(
       mode,
       ...result,
       cpuMsPerRequest,
-      ...(mode === 'on' ? { spanExports: sink.requests - exportsBefore, scrapes } : {}),
+      ...(mode === 'on'
+        ? { spanExports: sink.requests - exportsBefore, spanBytes: sink.bytes - bytesBefore, scrapes }
+        : {}),
     };
   } finally {
     await stack.stop();
@@ -154,7 +159,112 @@ const median = (values: number[]): number => {
     : Math.round(((sorted[middle - 1] + sorted[middle]) / 2) * 10) / 10;
 };
 
+interface Results {
+  date: string;
+  machine: string;
+  roundMs: number;
+  connections: number;
+  rounds: Round[];
+}
+
+const change = (after: number, before: number): string =>
+  before === 0
+    ? '—'
+    : `${after >= before ? '+' : ''}${Math.round(((after - before) / before) * 1000) / 10} %`;
+
+/** The Markdown report: medians of each mode, their change, and every round (the spread is the noise). */
+function report(results: Results): string {
+  const summary = (['off', 'on'] as const).map((mode) => {
+    const of = results.rounds.filter((result) => result.mode === mode);
+    return {
+      mode,
+      cpuMsPerRequest: median(of.map((result) => result.cpuMsPerRequest ?? 0)),
+      requestsPerSecond: median(of.map((result) => result.requestsPerSecond)),
+      p50Ms: median(of.map((result) => result.p50Ms)),
+      p95Ms: median(of.map((result) => result.p95Ms)),
+      p99Ms: median(of.map((result) => result.p99Ms)),
+      errors: of.reduce((sum, result) => sum + result.errors, 0),
+    };
+  });
+  const [off, on] = summary;
+  const row = (cells: (string | number)[]): string => `| ${cells.join(' | ')} |`;
+  const table = [
+    row([
+      'observability',
+      'CPU ms / request (all services)',
+      'req/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'errors',
+    ]),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:']),
+    ...summary.map((mode) =>
+      row([
+        mode.mode,
+        mode.cpuMsPerRequest,
+        mode.requestsPerSecond,
+        mode.p50Ms,
+        mode.p95Ms,
+        mode.p99Ms,
+        mode.errors,
+      ]),
+    ),
+    row([
+      'change',
+      change(on.cpuMsPerRequest, off.cpuMsPerRequest),
+      change(on.requestsPerSecond, off.requestsPerSecond),
+      change(on.p50Ms, off.p50Ms),
+      change(on.p95Ms, off.p95Ms),
+      change(on.p99Ms, off.p99Ms),
+      '',
+    ]),
+  ].join('\n');
+  const rounds = [
+    row([
+      'round',
+      'observability',
+      'CPU ms / request',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'span exports',
+      'scrapes',
+    ]),
+    row(['---:', '---', '---:', '---:', '---:', '---:', '---:', '---:']),
+    ...results.rounds.map((result, index) =>
+      row([
+        index + 1,
+        result.mode,
+        result.cpuMsPerRequest ?? '—',
+        result.requestsPerSecond,
+        result.p50Ms,
+        result.p99Ms,
+        result.spanExports ?? '—',
+        result.spanBytes === undefined ? '—' : Math.round(result.spanBytes / 1024),
+        result.scrapes ?? '—',
+      ]),
+    ),
+  ].join('\n');
+  return (
+    `# Cost of tracing and metrics (\`npm run bench:observability\`)\n\n${results.date.slice(0, 10)}, ${results.machine}. ` +
+    `${results.connections} clients send the read mix (products page, me, cart) through the gateway for ` +
+    `${results.roundMs / 1000} s per round, rounds alternating off and on, a fresh stack per round; medians of the rounds. ` +
+    `"on": every span exported (OTLP/HTTP, sampled always) to a local sink, every service's \`/metrics\` scraped every ` +
+    `${SCRAPE_MS / 1000} s. CPU is the user + system time of the seven service processes (\`/proc\`) over the round.\n\n` +
+    `${table}\n\nEvery round:\n\n${rounds}\n`
+  );
+}
+
+/** `--report` re-renders the Markdown from the last JSON without running anything. */
 async function main(): Promise<void> {
+  const directory = join(ROOT, 'bench', 'results');
+  const jsonPath = join(directory, 'observability-overhead.json');
+  const markdownPath = join(directory, 'observability-overhead.md');
+  if (process.argv.includes('--report')) {
+    writeFileSync(markdownPath, report(JSON.parse(readFileSync(jsonPath, 'utf8')) as Results));
+    return;
+  }
   const sink = await startSink();
   const rounds: Round[] = [];
   try {
@@ -172,48 +282,18 @@ async function main(): Promise<void> {
   }
   if (rounds.some((result) => result.mode === 'on' && !result.spanExports))
     console.error('warning: no span reached the sink in an "on" round: is tracing wired in?');
-
-  const summary = (['off', 'on'] as const).map((mode) => {
-    const of = rounds.filter((result) => result.mode === mode);
-    return {
-      mode,
-      requestsPerSecond: median(of.map((result) => result.requestsPerSecond)),
-      p50Ms: median(of.map((result) => result.p50Ms)),
-      p95Ms: median(of.map((result) => result.p95Ms)),
-      p99Ms: median(of.map((result) => result.p99Ms)),
-      cpuMsPerRequest: median(of.map((result) => result.cpuMsPerRequest ?? 0)),
-      errors: of.reduce((sum, result) => sum + result.errors, 0),
-    };
-  });
-  const [off, on] = summary;
-  const change = (after: number, before: number): string =>
-    before === 0
-      ? '—'
-      : `${after >= before ? '+' : ''}${Math.round(((after - before) / before) * 1000) / 10} %`;
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}`;
-  const table = [
-    '| observability | req/s | p50 ms | p95 ms | p99 ms | errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...summary.map(
-      (row) =>
-        `| ${row.mode} | ${row.requestsPerSecond} | ${row.p50Ms} | ${row.p95Ms} | ${row.p99Ms} | ${row.errors} |`,
-    ),
-    `| change | ${change(on.requestsPerSecond, off.requestsPerSecond)} | ${change(on.p50Ms, off.p50Ms)} | ${change(on.p95Ms, off.p95Ms)} | ${change(on.p99Ms, off.p99Ms)} | |`,
-  ].join('\n');
-  const directory = join(ROOT, 'bench', 'results');
+  const results: Results = {
+    date: new Date().toISOString(),
+    machine,
+    roundMs: ROUND_MS,
+    connections: CONNECTIONS,
+    rounds,
+  };
   mkdirSync(directory, { recursive: true });
-  writeFileSync(
-    join(directory, 'observability-overhead.json'),
-    `${JSON.stringify({ date: new Date().toISOString(), machine, roundMs: ROUND_MS, connections: CONNECTIONS, rounds, summary }, null, 2)}\n`,
-  );
-  writeFileSync(
-    join(directory, 'observability-overhead.md'),
-    `# Cost of tracing and metrics (\`npm run bench:observability\`)\n\n${new Date().toISOString().slice(0, 10)}, ${machine}. ` +
-      `${CONNECTIONS} clients send the read mix (products page, me, cart) through the gateway for ${ROUND_MS / 1000} s per round; ` +
-      `${ROUNDS} rounds each way, alternating, a fresh stack per round; medians of the rounds. "on": every span exported ` +
-      `(OTLP/HTTP, sampled always) to a local sink, every service's \`/metrics\` scraped every ${SCRAPE_MS / 1000} s.\n\n${table}\n`,
-  );
-  console.log(table);
+  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(markdownPath, report(results));
+  console.log(report(results));
 }
 
 main().catch((error: unknown) => {

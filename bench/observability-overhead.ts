@@ -229,9 +229,10 @@ function report(results: Results): string {
       'p50 ms',
       'p99 ms',
       'span exports',
+      'OTLP KiB',
       'scrapes',
     ]),
-    row(['---:', '---', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row(['---:', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
     ...results.rounds.map((result, index) =>
       row([
         index + 1,

@@ -1,8 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { context as otelContext, propagation } from '@opentelemetry/api';
 import type { Logger } from './logger';
-import { REQUEST_ID_HEADER, requestIdOf, withRequestId } from './request-id';
+import { correlationHeaders, requestIdOf, withRequestId } from './request-id';
 
 /** Named readiness probes; the service is ready when every probe resolves `true`. */
 export type ReadinessProbes = Record<string, () => Promise<boolean>>;
@@ -113,17 +112,6 @@ async function probe(
 }
 
 /**
- * Tells the client how to find its request in the logs and traces: `x-request-id` always, and
- * `traceparent` of the server span when tracing is on (without an SDK nothing is injected).
- */
-function echoCorrelation(response: ServerResponse, requestId: string): void {
-  response.setHeader(REQUEST_ID_HEADER, requestId);
-  const carrier: Record<string, string> = {};
-  propagation.inject(otelContext.active(), carrier);
-  if (carrier.traceparent) response.setHeader('traceparent', carrier.traceparent);
-}
-
-/**
  * A plain `node:http` server for Apollo Server: GraphQL on `path`, `GET /health/live` and
  * `GET /health/ready`. No web framework is needed for so little routing.
  */
@@ -146,7 +134,8 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(
     }
     if (url.pathname !== path) return sendJson(response, 404, { error: 'Not found' });
     const requestId = requestIdOf(request);
-    echoCorrelation(response, requestId);
+    for (const [name, value] of Object.entries(correlationHeaders(requestId)))
+      response.setHeader(name, value);
     return withRequestId(requestId, () => handleGraphQL(request, response, url));
   };
 

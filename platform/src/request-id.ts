@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { context, propagation } from '@opentelemetry/api';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -35,4 +36,18 @@ export function withRequestId<T>(requestId: string | undefined, work: () => T): 
 /** The request id of the operation running now, if any. */
 export function currentRequestId(): string | undefined {
   return current.getStore();
+}
+
+/**
+ * What an answer tells its client to find the request in logs and traces: `x-request-id` always,
+ * and the `traceparent` of the active (server) span when tracing is on — without an SDK nothing is
+ * injected.
+ */
+export function correlationHeaders(requestId: string): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return {
+    [REQUEST_ID_HEADER]: requestId,
+    ...(carrier.traceparent ? { traceparent: carrier.traceparent } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { withRequestId } from './request-id';
 import { ServiceClient, type ServiceCallConfig } from './service-client';
 import { startStubServer, within, type StubServer } from './testing';
 
@@ -37,6 +38,12 @@ describe('ServiceClient', () => {
     stub.behave(() => (stub.requests.length === 1 ? FAILURE : ANSWER));
     await expect(client.request(READ, { id: 'p1' })).resolves.toEqual({ product: { id: 'p1' } });
     expect(stub.requests).toHaveLength(2);
+  });
+
+  it('sends the request id of the operation it is called for, so the callee logs under it', async () => {
+    await withRequestId('req-42', () => client.request(READ, { id: 'p1' }));
+    await client.request(READ, { id: 'p1' });
+    expect(stub.requests.map((request) => request.headers['x-request-id'])).toEqual(['req-42', undefined]);
   });
 
   it('never repeats a mutation', async () => {

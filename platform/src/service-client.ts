@@ -3,6 +3,7 @@ import { SERVICE_PORTS, type PlatformConfig } from './config';
 import { CLIENT_ERROR_CODES } from './errors';
 import { UpstreamError } from './format-error';
 import type { Logger } from './logger';
+import { currentRequestId, REQUEST_ID_HEADER } from './request-id';
 import {
   CallTimeoutError,
   guardFor,
@@ -13,6 +14,11 @@ import {
 } from './retry';
 import { setting, type Setting } from './settings';
 import type { ServiceMetrics } from './telemetry/metrics';
+
+const requestIdHeader = (): Record<string, string> => {
+  const requestId = currentRequestId();
+  return requestId ? { [REQUEST_ID_HEADER]: requestId } : {};
+};
 
 interface ServiceResponse<TData> {
   data?: TData | null;
@@ -130,7 +136,12 @@ export class ServiceClient {
       async (attemptSignal) => {
         const response = await fetch(this.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+          headers: {
+            'content-type': 'application/json',
+            ...(authorization ? { authorization } : {}),
+            // The callee logs under the same request id as the caller's operation.
+            ...requestIdHeader(),
+          },
           body: JSON.stringify({ query, variables }),
           signal: attemptSignal,
         });

@@ -147,7 +147,9 @@ async function within<T>(run: Run, promise: Promise<T>, ms: number, what: string
 /** Polls `/health/ready` of the URL the service logs when it listens (it binds port 0). */
 async function ready(run: Run): Promise<string> {
   for (;;) {
-    const url = run.logs().find((line) => typeof line.url === 'string')?.url as string | undefined;
+    // The GraphQL listener's line (the metrics listener logs a URL of its own).
+    const url = run.logs().find((line) => typeof line.url === 'string' && line.url.endsWith('/graphql'))
+      ?.url as string | undefined;
     if (url) {
       const health = url.replace(/\/graphql$/, '/health/ready');
       const response = await fetch(health).catch(() => undefined);

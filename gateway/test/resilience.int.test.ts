@@ -12,6 +12,7 @@ import {
   type StubServer,
 } from '@marketplace/platform/testing';
 import { loadGatewayConfig, type GatewayConfig } from '../src/config';
+import { SubgraphDataSource } from '../src/datasource';
 import { startGateway, type RunningGateway } from '../src/server';
 import { REACTION_MS, within } from './deadline';
 
@@ -214,5 +215,27 @@ describe('gateway → subgraph resilience', () => {
     expect(response.data).toEqual({ alpha: null, beta: 'b' });
     expect(JSON.stringify(response)).not.toMatch(/127\.0\.0\.1|proxy/);
     expect(alpha.requests).toHaveLength(1);
+  });
+});
+
+describe('the fast path of a fetch', () => {
+  it("hands every subgraph fetch its query plan's parsed operation, so none is parsed again per request", async () => {
+    const documents: boolean[] = [];
+    const process = SubgraphDataSource.prototype.process;
+    const spy = jest.spyOn(SubgraphDataSource.prototype, 'process').mockImplementation(function (
+      this: SubgraphDataSource,
+      options,
+    ) {
+      if ('incomingRequestContext' in options) documents.push(options.document !== undefined);
+      return process.call(this, options);
+    });
+    try {
+      const edge = await startEdge();
+      for (const operation of ['{ alpha beta }', 'mutation { poke }', '{ alpha beta }'])
+        expect((await graphql(edge.url, operation)).errors).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(documents).toEqual([true, true, true, true, true]);
   });
 });

@@ -44,7 +44,11 @@ export interface OrderPaymentOptions {
    * Whether an order exists at the order service, as the caller sees it (`null`: cannot say), so
    * an order this service never heard of is `NOT_FOUND` at once instead of after the wait.
    */
-  orderExists?: (orderId: string, authorization: string | null) => Promise<boolean | null>;
+  orderExists?: (
+    orderId: string,
+    authorization: string | null,
+    signal?: AbortSignal,
+  ) => Promise<boolean | null>;
 }
 
 /** Read-model states that may only mean "the order's events have not arrived yet". */
@@ -153,7 +157,7 @@ export class OrderPaymentService {
    * buyer with it.
    */
   async awaitPayableOrder(
-    context: OrderPaymentContext & { authorization?: string | null },
+    context: OrderPaymentContext & { authorization?: string | null; signal?: AbortSignal },
     orderId: string,
   ): Promise<PayableOrder> {
     const deadline = Date.now() + this.options.readModelWaitMs;
@@ -163,7 +167,7 @@ export class OrderPaymentService {
       const payable = await em.findOne(PayableOrder, { orderId }, { refresh: true });
       if (!payable && !askedOrderService && this.options.orderExists) {
         askedOrderService = true;
-        const exists = await this.options.orderExists(orderId, context.authorization ?? null);
+        const exists = await this.options.orderExists(orderId, context.authorization ?? null, context.signal);
         if (exists === false) throw notFound('Order', orderId);
       }
       if (!MAYBE_BEHIND.has(payable?.status) || Date.now() >= deadline) {

@@ -58,7 +58,7 @@ export const paymentSubgraph: SubgraphDefinition<
         currency: config.currency,
         readModelWaitMs: settings.orderSyncWaitMs,
         metrics,
-        orderExists: (orderId, authorization) => orders.exists(orderId, authorization),
+        orderExists: (orderId, authorization, signal) => orders.exists(orderId, authorization, signal),
       }),
     };
   },

@@ -12,11 +12,18 @@ export class OrderClient {
   /**
    * True when the caller may see order `orderId`, false when it does not exist for them, `null`
    * when the order subgraph cannot say (unreachable, failing). A client error (e.g. `FORBIDDEN`)
-   * is the caller's answer and is re-thrown.
+   * is the caller's answer and is re-thrown. `signal`: the caller's request, so a client that
+   * disconnects stops the call.
    */
-  async exists(orderId: string, authorization: string | null): Promise<boolean | null> {
+  async exists(orderId: string, authorization: string | null, signal?: AbortSignal): Promise<boolean | null> {
     try {
-      const [order] = await this.client.entities<{ id: string }>('Order', [orderId], 'id', authorization);
+      const [order] = await this.client.entities<{ id: string }>(
+        'Order',
+        [orderId],
+        'id',
+        authorization,
+        signal,
+      );
       return order !== null && order !== undefined;
     } catch (error) {
       const code = error instanceof GraphQLError ? error.extensions.code : undefined;

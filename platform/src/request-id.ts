@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { context, propagation } from '@opentelemetry/api';
+import { activeTraceContext } from './telemetry/trace-context';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -44,10 +44,6 @@ export function currentRequestId(): string | undefined {
  * injected.
  */
 export function correlationHeaders(requestId: string): Record<string, string> {
-  const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
-  return {
-    [REQUEST_ID_HEADER]: requestId,
-    ...(carrier.traceparent ? { traceparent: carrier.traceparent } : {}),
-  };
+  const { traceparent } = activeTraceContext();
+  return { [REQUEST_ID_HEADER]: requestId, ...(traceparent ? { traceparent } : {}) };
 }
